@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>Every top-level command; add one line per new command file.</summary>
+static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return InfoCommand.Create();
+    }
+}

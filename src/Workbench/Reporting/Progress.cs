@@ -1,0 +1,102 @@
+using System.Diagnostics;
+
+namespace Workbench.Reporting;
+
+/// <summary>What a progress bar draws on: a live bar in Jupyter (set by the kernel), text lines in <c>workbench run</c>.</summary>
+public interface IProgressView
+{
+    /// <summary>Shows <paramref name="done"/> of <paramref name="total"/> steps, with an optional status (loss, accuracy…).</summary>
+    void Update(long done, long total, string title, string? status, TimeSpan elapsed, bool finished);
+}
+
+/// <summary>
+/// Progress of a long loop (training epochs, restarts, downloads):
+/// <code>using var bar = Progress.Start("k-means restarts", nInit); … bar.Report(i + 1, $"inertia {inertia:F3}");</code>
+/// </summary>
+public static class Progress
+{
+    /// <summary>Creates the view each new bar draws on. The notebook host replaces it; the default writes text lines.</summary>
+    public static Func<IProgressView> ViewFactory { get; set; } = () => new TextProgressView(Console.Out);
+
+    /// <summary>When false, bars draw nothing (tests, batch jobs).</summary>
+    public static bool Enabled { get; set; } = true;
+
+    public static ProgressBar Start(string title, long total) => new(title, total, Enabled ? ViewFactory() : null);
+
+    /// <summary>Enumerates <paramref name="items"/> and reports each step.</summary>
+    public static IEnumerable<T> Over<T>(IReadOnlyCollection<T> items, string title)
+    {
+        using var bar = Start(title, items.Count);
+        long i = 0;
+        foreach (var item in items)
+        {
+            yield return item;
+            bar.Report(++i);
+        }
+    }
+}
+
+/// <summary>One running progress bar; dispose (or <see cref="Finish"/>) to draw its final state.</summary>
+public sealed class ProgressBar : IDisposable
+{
+    readonly IProgressView? _view;
+    readonly Stopwatch _clock = Stopwatch.StartNew();
+    bool _finished;
+
+    internal ProgressBar(string title, long total, IProgressView? view)
+    {
+        Title = title; Total = total; _view = view;
+        _view?.Update(0, total, title, null, TimeSpan.Zero, false);
+    }
+
+    public string Title { get; }
+    public long Total { get; }
+    public long Done { get; private set; }
+    public string? Status { get; private set; }
+
+    public void Report(long done, string? status = null)
+    {
+        Done = done; Status = status ?? Status;
+        _view?.Update(done, Total, Title, Status, _clock.Elapsed, false);
+    }
+
+    public void Finish(string? status = null)
+    {
+        if (_finished) return;
+        _finished = true;
+        Status = status ?? Status;
+        _view?.Update(Done, Total, Title, Status, _clock.Elapsed, true);
+    }
+
+    public void Dispose() => Finish();
+}
+
+/// <summary>Text progress: a line at the start, about every tenth of the work (at most every 2 s), and at the end.</summary>
+public sealed class TextProgressView(TextWriter writer) : IProgressView
+{
+    long _lastDecile = -1;
+    TimeSpan _lastWrite = TimeSpan.FromSeconds(-10);
+
+    public void Update(long done, long total, string title, string? status, TimeSpan elapsed, bool finished)
+    {
+        long decile = total > 0 ? done * 10 / total : 0;
+        if (!finished && done != 0 && (decile == _lastDecile || elapsed - _lastWrite < TimeSpan.FromSeconds(2))) return;
+        _lastDecile = decile; _lastWrite = elapsed;
+        writer.WriteLine(ProgressText.Line(done, total, title, status, elapsed, finished));
+        writer.Flush();
+    }
+}
+
+public static class ProgressText
+{
+    public static string Line(long done, long total, string title, string? status, TimeSpan elapsed, bool finished)
+    {
+        const int width = 20;
+        int filled = total > 0 ? (int)Math.Clamp(done * width / total, 0, width) : 0;
+        string bar = new string('#', filled) + new string('.', width - filled);
+        string s = $"{title} [{bar}] {done}/{total} {elapsed.TotalSeconds:F1}s";
+        if (!string.IsNullOrEmpty(status)) s += "  " + status;
+        if (finished) s += "  done";
+        return s;
+    }
+}
