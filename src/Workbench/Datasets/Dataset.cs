@@ -52,6 +52,30 @@ public sealed class Dataset
     /// <summary>Loads a cached dataset (see <see cref="Datasets.Load(string, int?, int)"/>).</summary>
     public static Dataset Load(string id, int? limit = null, int seed = 0) => Datasets.Load(id, limit, seed);
 
+    /// <summary>Reads a data.frame from your own <c>.rda</c>/<c>.RData</c> file (xz, bzip2, gzip or none): the object
+    /// <paramref name="objectName"/> (default: the first), with <paramref name="label"/> as the label column.</summary>
+    public static Dataset ReadRData(string path, string? objectName = null, string? label = null)
+    {
+        var objects = Formats.RDataReader.ReadRData(path);
+        string name = objectName ?? objects.Keys.FirstOrDefault() ?? throw new Formats.DataFormatException($"{path}: the file holds no objects.");
+        if (!objects.TryGetValue(name, out var obj))
+            throw new Formats.DataFormatException($"{path}: no object '{name}' (the file holds {string.Join(", ", objects.Keys)}).");
+        var (columns, rowNames) = Formats.RFrames.ToColumns(obj, $"{Path.GetFileName(path)}: {name}");
+        return new Dataset(name, Path.GetFileName(path), columns, columns.Select(c => c.Name).Where(c => c != label), label,
+            history: [$"{name} read from {path}"], rowNames: rowNames);
+    }
+
+    /// <summary>Reads your own CSV file (plain or gzip/xz/bzip2) whose first line holds the column names; empty and
+    /// <c>NA</c> fields are missing; columns whose values all parse as numbers are numeric.</summary>
+    public static Dataset ReadCsv(string path, string? label = null)
+    {
+        var records = Formats.CsvReader.ReadRecords(path);
+        if (records.Count == 0) throw new Formats.DataFormatException($"{path}: empty file.");
+        var columns = Formats.CsvReader.ToColumns(records.Skip(1).ToList(), records[0], Path.GetFileName(path), 2);
+        return new Dataset(Path.GetFileNameWithoutExtension(path), Path.GetFileName(path), columns,
+            columns.Select(c => c.Name).Where(c => c != label), label, history: [$"read from {path}"]);
+    }
+
     /// <summary>The catalog id (e.g. <c>wine</c>).</summary>
     public string Id { get; }
     public string Title { get; }

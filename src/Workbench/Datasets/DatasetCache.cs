@@ -13,12 +13,25 @@ public static class DatasetCache
     /// <summary>The environment variable that overrides <see cref="Root"/>.</summary>
     public const string EnvironmentVariable = "WORKBENCH_DATA";
     const string ManifestName = "source.json";
+    static readonly AsyncLocal<string?> _override = new();
+
+    /// <summary>Uses <paramref name="root"/> as the cache for the current async flow (tests, a notebook's own data
+    /// folder) until the returned scope is disposed; takes precedence over <c>WORKBENCH_DATA</c>.</summary>
+    public static IDisposable UseRoot(string root)
+    {
+        var previous = _override.Value;
+        _override.Value = Path.GetFullPath(root);
+        return new Scope(() => _override.Value = previous);
+    }
+
+    sealed class Scope(Action undo) : IDisposable { public void Dispose() => undo(); }
 
     /// <summary>The cache folder (not created until something is fetched).</summary>
     public static string Root
     {
         get
         {
+            if (_override.Value is { } o) return o;
             var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
             if (!string.IsNullOrWhiteSpace(env)) return Path.GetFullPath(env);
             if (OperatingSystem.IsWindows())

@@ -33,9 +33,10 @@ public sealed class RDataReader
     public static IReadOnlyDictionary<string, RObject> ReadRData(string path)
         => ReadRData(Compression.ReadAllBytes(path), Path.GetFileName(path));
 
-    /// <summary>Reads the objects of a decompressed <c>save()</c> stream; <paramref name="name"/> is used in errors.</summary>
-    public static IReadOnlyDictionary<string, RObject> ReadRData(byte[] decompressed, string name)
+    /// <summary>Reads the objects of a <c>save()</c> stream (compressed or not); <paramref name="name"/> is used in errors.</summary>
+    public static IReadOnlyDictionary<string, RObject> ReadRData(byte[] data, string name)
     {
+        var decompressed = Compression.Decompress(data, name);
         var r = new RDataReader(decompressed, name);
         if (!r.StartsWith("RDX2\n") && !r.StartsWith("RDX3\n"))
         {
@@ -60,10 +61,10 @@ public sealed class RDataReader
     /// <summary>Reads the single object of an <c>.rds</c> file.</summary>
     public static RObject ReadRds(string path) => ReadRds(Compression.ReadAllBytes(path), Path.GetFileName(path));
 
-    /// <summary>Reads the single object of a decompressed <c>saveRDS()</c> stream.</summary>
-    public static RObject ReadRds(byte[] decompressed, string name)
+    /// <summary>Reads the single object of a <c>saveRDS()</c> stream (compressed or not).</summary>
+    public static RObject ReadRds(byte[] data, string name)
     {
-        var r = new RDataReader(decompressed, name);
+        var r = new RDataReader(Compression.Decompress(data, name), name);
         return r.ReadStream();
     }
 
