@@ -134,6 +134,14 @@ public class RDataReaderTests
         byte[] xz = File.ReadAllBytes(Fixture("tiny-frame.rda.xz"));
         var e2 = Assert.Throws<DataFormatException>(() => RDataReader.ReadRData(xz[..(xz.Length - 20)], "cut.rda.xz"));
         Assert.Contains("cut.rda.xz", e2.Message);
+        // the decompressors themselves notice a missing end, whatever the payload
+        byte[] bz2 = File.ReadAllBytes(Fixture("tiny-frame.rda.bz2"));
+        foreach (var (bytes, kind) in new[] { (gz, "gzip"), (xz, "xz"), (bz2, "bzip2") })
+            foreach (int cut in new[] { 1, 8, bytes.Length / 2 })
+            {
+                var e3 = Assert.Throws<DataFormatException>(() => Compression.Decompress(bytes[..^cut], $"cut-{cut}.{kind}"));
+                Assert.Contains($"the {kind} stream", e3.Message);
+            }
     }
 
     [Fact]

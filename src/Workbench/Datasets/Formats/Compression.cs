@@ -48,15 +48,40 @@ public static class Compression
             };
             using var output = new MemoryStream(raw.Length * 4);
             decoder.CopyTo(output);
-            if (kind == CompressionKind.Gzip && output.Length == 0)
-                throw new InvalidDataException("no data after the gzip header");
-            return output.ToArray();
+            var result = output.ToArray();
+            if (kind == CompressionKind.Gzip) CheckGzipTrailer(raw, result);
+            return result;
         }
         catch (Exception e) when (e is not DataFormatException)
         {
             throw new DataFormatException(
-                $"{name}: the {kind} stream ({raw.Length} bytes) is corrupt or truncated: {e.Message} Fetch the file again " +
+                $"{name}: the {kind.ToString().ToLowerInvariant()} stream ({raw.Length} bytes) is corrupt or truncated: {e.Message} Fetch the file again " +
                 "(`workbench datasets fetch <id> --force`).", e);
         }
+    }
+
+    /// <summary>GZipStream stops quietly at a truncated input; the last member's trailer (CRC-32 and length of its
+    /// output, RFC 1952 §2.3.1) must describe the end of what was decoded.</summary>
+    static void CheckGzipTrailer(byte[] raw, byte[] output)
+    {
+        if (raw.Length < 18) throw new InvalidDataException($"only {raw.Length} bytes: shorter than a gzip header and trailer");
+        uint crc = BitConverter.ToUInt32(raw, raw.Length - 8), size = BitConverter.ToUInt32(raw, raw.Length - 4);
+        if (!BitConverter.IsLittleEndian) { crc = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(crc); size = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(size); }
+        if (size > output.Length || Crc32(output.AsSpan(output.Length - (int)size)) != crc)
+            throw new InvalidDataException($"decoded {output.Length} bytes, but the gzip trailer does not match them (the file ends early)");
+    }
+
+    static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(n =>
+    {
+        uint c = (uint)n;
+        for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        return c;
+    }).ToArray();
+
+    static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        uint c = 0xFFFFFFFFu;
+        foreach (byte b in data) c = CrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
+        return c ^ 0xFFFFFFFFu;
     }
 }
