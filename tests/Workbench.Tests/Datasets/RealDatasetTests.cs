@@ -25,6 +25,7 @@ public class RealDatasetTests
     [InlineData("pima", 768, 8, 9, 2)]
     [InlineData("bank", 200, 6, 7, 2)]
     [InlineData("titanic", 2207, 9, 11, 2)]
+    [InlineData("srbct", 63, 2308, 2309, 4)]
     [InlineData("mnist-10k", 10000, 784, 785, 10)]
     [InlineData("fashion-mnist", 70000, 784, 786, 10)]
     public void LoadsWithItsPublishedShape(string id, int rows, int features, int columns, int classes)
@@ -68,6 +69,22 @@ public class RealDatasetTests
         Assert.Equal(new[] { 500, 268 }, Counts(Dataset.Load("pima")));
         Assert.Equal(new[] { 111, 97 }, Counts(Dataset.Load("sonar")));
         Assert.Equal(new[] { 126, 225 }, Counts(Dataset.Load("ionosphere")));
+    }
+
+    [Fact]
+    public void SrbctIsSamplesByGenesWithMissingValues()
+    {
+        var d = Dataset.Load("srbct");
+        Assert.Equal(new[] { "BL", "EWS", "NB", "RMS" }, d.LabelNames);
+        Assert.Equal(new[] { 8, 23, 12, 20 }, Counts(d)); // Khan et al. 2001 training set
+        Assert.Equal("GENE1", d.FeatureNames[0]);
+        Assert.Equal("sample1", d.RowNames![0]);
+        Assert.Equal(0.773343723, d.Column("GENE1")[0]);
+        Assert.Equal(1282, d.FeatureNames.Sum(f => d.Column(f).Count(double.IsNaN)));
+        Assert.Contains("missing values", Assert.Throws<InvalidOperationException>(() => { d.Features(); }).Message);
+        var p = d.PreprocessAppendixH();
+        Assert.Equal(2308, p.FeatureNames.Length);
+        Assert.Equal(1282, p.AppendixH!.Imputed.Sum(m => m.Count));
     }
 
     [Fact]
