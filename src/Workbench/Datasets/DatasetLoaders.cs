@@ -151,31 +151,10 @@ internal static class DatasetLoaders
         var file = info.Files[0].Name;
         var objects = RDataReader.ReadRData(FilePath(info, file));
         string name = format.Object ?? objects.Keys.First();
-        if (!objects.TryGetValue(name, out var o) || o is not RS4Object eset)
-            throw new DataFormatException($"{file}: no S4 object '{name}' (the file holds {string.Join(", ", objects.Keys)}).");
-        var assay = eset.Slot("assayData") as REnvironment
-            ?? throw new DataFormatException($"{file}: {name} has no assayData environment.");
-        if (!assay.Variables.TryGetValue("exprs", out var ex) || ex is not RDoubles exprs || exprs.Attribute("dim") is not RIntegers { Length: 2 } dim)
-            throw new DataFormatException($"{file}: {name}'s assayData holds no numeric 'exprs' matrix.");
-        int nFeat = dim.Values[0], nSamp = dim.Values[1];
-        var dimnames = exprs.Attribute("dimnames") as RList;
-        var featNames = (dimnames?.Items[0] as RStrings)?.Values ?? [];
-        var sampNames = (dimnames?.Items[1] as RStrings)?.Values ?? [];
-        var columns = new List<DataColumn>(nFeat + 8);
-        for (int g = 0; g < nFeat; g++)
-        {
-            var v = new double[nSamp];
-            for (int s = 0; s < nSamp; s++) v[s] = exprs.Values[(long)s * nFeat + g]; // column-major
-            columns.Add(new DoubleColumn(g < featNames.Length && featNames[g] is string fn ? fn : $"feature{g + 1}", v));
-        }
-        var features = columns.Select(c => c.Name).ToArray();
-        if (eset.Slot("phenoData") is RS4Object pheno && pheno.Slot("data") is RObject pdata)
-        {
-            var (pcols, _) = RFrames.ToColumns(pdata, $"{file}: {name}@phenoData@data");
-            columns.AddRange(pcols.Where(c => c.Length == nSamp));
-        }
-        return new Dataset(info.Id, info.Title, columns, features, format.Label, format.LabelNames, null, history,
-            sampNames.Length == nSamp ? sampNames.Select(s => s ?? "NA").ToArray() : null);
+        if (!objects.TryGetValue(name, out var o))
+            throw new DataFormatException($"{file}: no object '{name}' (the file holds {string.Join(", ", objects.Keys)}).");
+        var (columns, features, sampleNames) = RFrames.FromExpressionSet(o, $"{file}: {name}");
+        return new Dataset(info.Id, info.Title, columns, features, format.Label, format.LabelNames, null, history, sampleNames);
     }
 
     /// <summary>IDX image/label pairs (Fashion-MNIST): pixel columns as bytes, the label code, and the split name.</summary>
