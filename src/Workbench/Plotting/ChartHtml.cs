@@ -21,7 +21,7 @@ public static class ChartHtml
     public static string PlotlyJs => Script.Value;
 
     /// <summary>A &lt;div&gt; with the chart; with <paramref name="embedPlotly"/> it carries plotly.js itself.</summary>
-    public static string Fragment(GenericChart chart, bool embedPlotly)
+    public static string Fragment(GenericChart chart, bool embedPlotly, bool staticImage = false)
     {
         string id = "wb-plot-" + Guid.NewGuid().ToString("N")[..12];
         string figure = GenericChart.toFigureJson(chart);
@@ -37,7 +37,7 @@ public static class ChartHtml
   var fig = {{figure}};
   function draw() {
     if (typeof window.Plotly === 'undefined') { setTimeout(draw, 50); return; }
-    window.Plotly.newPlot('{{id}}', fig.data, fig.layout || {}, Object.assign({responsive: true}, fig.config || {}));
+    window.Plotly.newPlot('{{id}}', fig.data, fig.layout || {}, Object.assign({responsive: true{{(staticImage ? ", displayModeBar: false" : "")}}}, fig.config || {}));
   }
   draw();
 })();
@@ -49,6 +49,6 @@ public static class ChartHtml
     public static string Page(GenericChart chart) => $$"""
 <!DOCTYPE html>
 <html><head><meta charset="utf-8"><style>body{margin:0;background:white}</style></head>
-<body>{{Fragment(chart, embedPlotly: true)}}</body></html>
+<body>{{Fragment(chart, embedPlotly: true, staticImage: true)}}</body></html>
 """;
 }

@@ -31,7 +31,8 @@ public static class Figure
         layout.SetProperty("height", height);
         layout.SetProperty("paper_bgcolor", "white");
         layout.SetProperty("plot_bgcolor", "white");
-        layout.SetProperty("margin", new { l = 70, r = 30, t = string.IsNullOrEmpty(title) ? 30 : 60, b = 60 });
+        layout.SetProperty("legend", new { orientation = "h", y = -0.18, x = 0.0 });
+        layout.SetProperty("margin", new { l = 70, r = 30, t = string.IsNullOrEmpty(title) ? 30 : 60, b = 90 });
         return GenericChart.setLayout(layout, chart);
     }
 }

@@ -65,7 +65,7 @@ public static class Plots
         var traces = new List<Plotly.NET.Trace>
         {
             Figure.Trace(heatmap ? "heatmap" : "contour", ("z", z), ("x", xs), ("y", ys), ("name", name), ("colorscale", colorscale),
-                ("reversescale", colorscale == "RdBu"), ("zmin", -m), ("zmax", m), ("zmid", 0.0), ("ncontours", 20), ("colorbar", new { title = new { text = name } })),
+                ("zmin", -m), ("zmax", m), ("zmid", 0.0), ("ncontours", 20), ("colorbar", new { title = new { text = name } })),
         };
         if (showZeroLine)
             traces.Add(Figure.Trace("contour", ("z", z), ("x", xs), ("y", ys), ("name", $"{name} = 0"), ("showscale", false), ("hoverinfo", "skip"),
@@ -95,7 +95,7 @@ public static class Plots
         var traces = new[]
         {
             Figure.Trace("heatmap", ("z", img), ("colorscale", "Greys"), ("reversescale", true), ("showscale", false), ("name", "image")),
-            Figure.Trace("heatmap", ("z", h), ("colorscale", colorscale), ("reversescale", colorscale == "RdBu"), ("opacity", opacity), ("name", "heat"),
+            Figure.Trace("heatmap", ("z", h), ("colorscale", colorscale), ("opacity", opacity), ("name", "heat"),
                 ("zmin", symmetric ? -m : h.SelectMany(r => r).Min()), ("zmax", m)),
         };
         int width = 460, height = (int)(400.0 * img.Length / Math.Max(1, img[0].Length)) + 80;
