@@ -55,7 +55,7 @@ public sealed class NotebookSession : IDisposable
             .WithFileEncoding(System.Text.Encoding.UTF8)
             .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest)
             .WithAllowUnsafe(true)
-            .WithOptimizationLevel(OptimizationLevel.Release);
+            .WithOptimizationLevel(OptimizationLevel.Debug); // exact line numbers in tracebacks; heavy work runs in the library
     }
 
     public ScriptOptions ScriptOptions { get; }
