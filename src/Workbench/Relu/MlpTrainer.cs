@@ -85,7 +85,8 @@ public sealed class MlpTrainer
             {
                 using var epochScope = NewDisposeScope();
                 var order = Shuffle ? randperm(n, generator: gen).to(mlp.Device) : arange(n, device: mlp.Device);
-                double lossSum = 0; long hits = 0;
+                var lossSum = zeros(1, ScalarType.Float64, device: mlp.Device);   // summed on the device: one sync per epoch
+                var hits = zeros(1, ScalarType.Int64, device: mlp.Device);
                 for (long b = 0; b < batches; b++)
                 {
                     using var step = NewDisposeScope();
@@ -105,10 +106,13 @@ public sealed class MlpTrainer
                     optimizer.zero_grad();
                     loss.backward();
                     optimizer.step();
-                    lossSum += loss.to(ScalarType.Float64).item<double>() * count;
-                    if (binary) hits += pre.gt(0).eq(yb.gt(0.5)).sum().item<long>();
+                    using (no_grad())
+                    {
+                        lossSum.add_(loss.detach().to(ScalarType.Float64) * count);
+                        if (binary) hits.add_(pre.gt(0).eq(yb.gt(0.5)).sum());
+                    }
                 }
-                var record = new EpochRecord(epoch, lossSum / n, binary ? (double)hits / n : double.NaN);
+                var record = new EpochRecord(epoch, lossSum.item<double>() / n, binary ? (double)hits.item<long>() / n : double.NaN);
                 history.Add(record);
                 bar.Report(epoch, binary ? $"epoch {epoch}: loss {record.Loss:F4}, accuracy {record.Accuracy:P2}" : $"epoch {epoch}: loss {record.Loss:F4}");
             }
