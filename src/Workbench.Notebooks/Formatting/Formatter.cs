@@ -34,6 +34,7 @@ public static class Formatter
             case torch.Tensor t: return MimeBundle.Text(TensorText(t));
         }
         if (FrameHtml.TryFormat(value, out var frameBundle)) return frameBundle;
+        if (TableHtml.TryFormat(value, out var tableBundle)) return tableBundle;
         return MimeBundle.Text(PlainText(value));
     }
 

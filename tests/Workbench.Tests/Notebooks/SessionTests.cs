@@ -77,3 +77,32 @@ public class SessionTests
         Assert.True(html.Length > 1_000_000, "the first chart of a session embeds plotly.js");
     }
 }
+
+public class FormatterTests
+{
+    [Fact]
+    public void RecordsBecomeTables()
+    {
+        var b = Workbench.Notebooks.Formatting.Formatter.Format(new[] { new { cluster = 0, size = 10, share = 0.25 }, new { cluster = 1, size = 30, share = 0.75 } });
+        var html = (string)b.Data["text/html"];
+        Assert.Contains("<th style=\"text-align:right;padding:0 .6em\">share</th>", html);
+        Assert.Contains("0.75", b.PlainText);
+    }
+
+    [Fact]
+    public void NumbersArePrintedInvariantAndRoundTrip()
+    {
+        Assert.Equal("0.1", Workbench.Notebooks.Formatting.Formatter.Format(0.1).PlainText);
+        Assert.Equal("[1, 2, 3]", Workbench.Notebooks.Formatting.Formatter.Format(new[] { 1, 2, 3 }).PlainText);
+    }
+
+    [Fact]
+    public void DeedleFramesBecomeHtmlTables()
+    {
+        var frame = Deedle.Frame.FromRecords(new[] { new { a = 1.5, b = "x" }, new { a = double.NaN, b = "y" } });
+        var bundle = Workbench.Notebooks.Formatting.Formatter.Format(frame);
+        Assert.Contains("<table", (string)bundle.Data["text/html"]);
+        Assert.Contains("NA", bundle.PlainText);
+        Assert.Contains("2 rows × 2 columns", bundle.PlainText);
+    }
+}
