@@ -119,7 +119,7 @@ public static class DatasetCatalog
     {
         foreach (var d in All) if (string.Equals(d.Id, id, StringComparison.OrdinalIgnoreCase)) return d;
         throw new ArgumentException(
-            $"Unknown dataset '{id}'. Known datasets: {string.Join(", ", All.Select(d => d.Id))} (`workbench datasets list` shows them).", nameof(id));
+            $"Unknown dataset '{id}'. Known datasets: {string.Join(", ", All.Select(d => d.Id))} (`workbench datasets list` shows them).");
     }
 
     static IReadOnlyList<DatasetInfo> Load()
