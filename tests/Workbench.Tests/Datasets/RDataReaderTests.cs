@@ -216,4 +216,13 @@ public class RDataReaderTests
         }
         finally { File.Delete(path); }
     }
+
+    [Fact]
+    public void Version3WithCompactSequence()
+    {
+        var bytes = new RdxWriter(version: 3).Save(("seq", CompactIntSeq(5, 3)), ("x", Doubles([0.25])));
+        var objects = RDataReader.ReadRData(bytes, "v3.rda");
+        Assert.Equal(new[] { 3, 4, 5, 6, 7 }, ((RIntegers)objects["seq"]).Values);
+        Assert.Equal(0.25, ((RDoubles)objects["x"]).Values[0]);
+    }
 }

@@ -20,7 +20,24 @@ sealed class RdxWriter
     readonly MemoryStream _out = new();
     readonly List<object> _refs = []; // symbols (their names) and environments, in the order R's reader adds them
 
-    public RdxWriter() { Ascii("RDX2\nX\n"); Int(2); Int(0x040201); Int(0x020300); }
+    public RdxWriter(int version = 2)
+    {
+        if (version == 2) { Ascii("RDX2\nX\n"); Int(2); Int(0x040201); Int(0x020300); return; }
+        // version 3 (R >= 3.5 default): also the native encoding
+        Ascii("RDX3\nX\n"); Int(3); Int(0x040201); Int(0x030500); Int(5); Ascii("UTF-8");
+    }
+
+    /// <summary>An ALTREP compact integer sequence n1, n1+1, …, as R 3.5+ writes 1:n (class compact_intseq, state (n, n1, 1)).</summary>
+    public static Item CompactIntSeq(int n, int n1) => w =>
+    {
+        w.Int(238);                                        // ALTREP_SXP
+        w.Int(LISTSXP); w.Symbol("compact_intseq");       // info: pairlist(class, package, type)
+        w.Int(LISTSXP); w.Symbol("base");
+        w.Int(LISTSXP); w.Int(INTSXP); w.Int(1); w.Int(INTSXP);
+        w.Int(NILVALUE);
+        Doubles([n, n1, 1])(w);                            // state
+        w.Int(NILVALUE);                                   // attributes
+    };
 
     /// <summary>A column: a writer of one R vector (with its attributes).</summary>
     public delegate void Item(RdxWriter w);
