@@ -8,5 +8,7 @@ static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
+        yield return KMeansCommand.Create();
+        yield return NeonCommand.Create();
     }
 }
