@@ -8,6 +8,7 @@ static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
+        yield return RunCommand.Create();
         yield return KMeansCommand.Create();
         yield return NeonCommand.Create();
     }
