@@ -33,7 +33,7 @@ static class DatasetsCommand
                 };
             }).ToList();
             Table(["id", "title", "paper", "cached", "source", "size"], rows);
-            Console.WriteLine("* optional: not fetched by --all. Sizes of datasets not cached are download sizes.");
+            Console.WriteLine("* optional: not fetched by --all. Sizes of datasets not cached are the sizes of their files.");
             int missing = Datasets.Datasets.Catalog.Count(d => !d.Optional && !DatasetCache.IsCached(d));
             if (missing > 0) Console.WriteLine($"{missing} dataset(s) not cached: `workbench datasets fetch --all` fetches them.");
             return 0;

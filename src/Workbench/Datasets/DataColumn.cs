@@ -44,9 +44,14 @@ internal abstract class DataColumn(string name)
     /// <summary>Distinct non-missing values, up to <paramref name="cap"/> (to tell constant and binary columns).</summary>
     public int DistinctCount(int cap)
     {
+        if (IsNumeric || Kind == ColumnKind.Logical)
+        {
+            var numbers = new HashSet<double>();
+            for (int i = 0; i < Length && numbers.Count < cap; i++) if (!IsMissing(i)) numbers.Add(GetDouble(i));
+            return numbers.Count;
+        }
         var seen = new HashSet<string>();
-        for (int i = 0; i < Length && seen.Count < cap; i++)
-            if (!IsMissing(i)) seen.Add(IsNumeric || Kind == ColumnKind.Logical ? GetDouble(i).ToString("R", CultureInfo.InvariantCulture) : GetText(i)!);
+        for (int i = 0; i < Length && seen.Count < cap; i++) if (GetText(i) is string t) seen.Add(t);
         return seen.Count;
     }
 

@@ -52,15 +52,22 @@ public sealed class Dataset
     /// <summary>Loads a cached dataset (see <see cref="Datasets.Load(string, int?, int)"/>).</summary>
     public static Dataset Load(string id, int? limit = null, int seed = 0) => Datasets.Load(id, limit, seed);
 
-    /// <summary>Reads a data.frame from your own <c>.rda</c>/<c>.RData</c> file (xz, bzip2, gzip or none): the object
-    /// <paramref name="objectName"/> (default: the first), with <paramref name="label"/> as the label column.</summary>
+    /// <summary>Reads a data.frame (or a Bioconductor ExpressionSet, one row per sample) from your own
+    /// <c>.rda</c>/<c>.RData</c> file (xz, bzip2, gzip or none): the object <paramref name="objectName"/> (default: the
+    /// first), with <paramref name="label"/> as the label column.</summary>
     public static Dataset ReadRData(string path, string? objectName = null, string? label = null)
     {
         var objects = Formats.RDataReader.ReadRData(path);
         string name = objectName ?? objects.Keys.FirstOrDefault() ?? throw new Formats.DataFormatException($"{path}: the file holds no objects.");
         if (!objects.TryGetValue(name, out var obj))
             throw new Formats.DataFormatException($"{path}: no object '{name}' (the file holds {string.Join(", ", objects.Keys)}).");
-        var (columns, rowNames) = Formats.RFrames.ToColumns(obj, $"{Path.GetFileName(path)}: {name}");
+        string what = $"{Path.GetFileName(path)}: {name}";
+        if (obj is Formats.RS4Object)
+        {
+            var (cols, features, samples) = Formats.RFrames.FromExpressionSet(obj, what);
+            return new Dataset(name, Path.GetFileName(path), cols, features, label, history: [$"{name} (ExpressionSet) read from {path}"], rowNames: samples);
+        }
+        var (columns, rowNames) = Formats.RFrames.ToColumns(obj, what);
         return new Dataset(name, Path.GetFileName(path), columns, columns.Select(c => c.Name).Where(c => c != label), label,
             history: [$"{name} read from {path}"], rowNames: rowNames);
     }

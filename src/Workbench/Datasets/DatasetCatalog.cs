@@ -47,7 +47,7 @@ public sealed class DatasetSource
 /// <summary>How the cached files become a <see cref="Dataset"/>.</summary>
 public sealed class DatasetFormat
 {
-    /// <summary><c>sklearn-csv</c>, <c>csv</c>, <c>rdata</c>, <c>idx</c>, <c>mnist-json</c>.</summary>
+    /// <summary><c>sklearn-csv</c>, <c>csv</c>, <c>rdata</c>, <c>rdata-transposed</c>, <c>rdata-expressionset</c>, <c>idx</c>, <c>mnist-json</c>.</summary>
     [JsonPropertyName("kind")] public string Kind { get; init; } = "";
     /// <summary>rdata: the object's name in the file.</summary>
     [JsonPropertyName("object")] public string? Object { get; init; }
@@ -60,6 +60,9 @@ public sealed class DatasetFormat
     [JsonPropertyName("exclude")] public string[]? Exclude { get; init; }
     /// <summary>Images: height, width and the pixel value that maps to 1.</summary>
     [JsonPropertyName("image")] public ImageFormat? Image { get; init; }
+    /// <summary>rdata-transposed: the column holding the feature names, and the first column holding a sample.</summary>
+    [JsonPropertyName("idColumn")] public string? IdColumn { get; init; }
+    [JsonPropertyName("firstSampleColumn")] public int FirstSampleColumn { get; init; }
     /// <summary>idx: the (images, labels) file pairs, with a split name each.</summary>
     [JsonPropertyName("parts")] public IdxPart[]? Parts { get; init; }
 }
@@ -116,7 +119,7 @@ public static class DatasetCatalog
     {
         foreach (var d in All) if (string.Equals(d.Id, id, StringComparison.OrdinalIgnoreCase)) return d;
         throw new ArgumentException(
-            $"Unknown dataset '{id}'. Known datasets: {string.Join(", ", All.Select(d => d.Id))} (`workbench datasets list` shows them).", nameof(id));
+            $"Unknown dataset '{id}'. Known datasets: {string.Join(", ", All.Select(d => d.Id))} (`workbench datasets list` shows them).");
     }
 
     static IReadOnlyList<DatasetInfo> Load()

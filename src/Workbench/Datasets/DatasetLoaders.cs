@@ -18,6 +18,8 @@ internal static class DatasetLoaders
             "sklearn-csv" => SklearnCsv(info, format, history),
             "csv" => Csv(info, format, history),
             "rdata" => RData(info, format, history),
+            "rdata-transposed" => RDataTransposed(info, format, history),
+            "rdata-expressionset" => RDataExpressionSet(info, format, history),
             "idx" => Idx(info, format, history),
             "mnist-json" => MnistJson(info, format, history),
             _ => throw new InvalidOperationException($"Dataset '{info.Id}': unknown format '{format.Kind}' in the catalog."),
@@ -107,6 +109,52 @@ internal static class DatasetLoaders
         var (columns, rowNames) = RFrames.ToColumns(obj, $"{file}: {name}");
         var features = format.FeatureNames ?? Features(format, columns);
         return new Dataset(info.Id, info.Title, columns, features, format.Label, format.LabelNames, format.Image, history, rowNames);
+    }
+
+    /// <summary>
+    /// A data.frame with one row per feature and one column per sample, whose first row holds the sample labels, all
+    /// stored as factors (impute's <c>khanmiss</c>): turned into one row per sample, one numeric column per feature.
+    /// </summary>
+    static Dataset RDataTransposed(DatasetInfo info, DatasetFormat format, List<string> history)
+    {
+        var file = info.Files[0].Name;
+        var objects = RDataReader.ReadRData(FilePath(info, file));
+        string name = format.Object ?? objects.Keys.First();
+        var (columns, _) = RFrames.ToColumns(objects.TryGetValue(name, out var o) ? o : throw new DataFormatException($"{file}: no object '{name}'."), $"{file}: {name}");
+        var ids = columns.FirstOrDefault(c => c.Name == format.IdColumn) ?? throw new DataFormatException($"{file}: no column '{format.IdColumn}'.");
+        var samples = columns.Skip(format.FirstSampleColumn).ToList();
+        int nFeatures = ids.Length - 1;
+        var result = new List<DataColumn>(nFeatures + 1);
+        for (int g = 1; g <= nFeatures; g++)
+        {
+            var v = new double[samples.Count];
+            for (int s = 0; s < samples.Count; s++)
+            {
+                var text = samples[s].GetText(g);
+                if (text is null || text.Trim() is "" or "NA") { v[s] = double.NaN; continue; }
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out v[s]))
+                    throw new DataFormatException($"{file}: '{text}' in row {g + 1}, column '{samples[s].Name}' is not a number.");
+            }
+            result.Add(new DoubleColumn(ids.GetText(g) ?? $"feature{g}", v));
+        }
+        var labels = samples.Select(c => c.GetText(0)).ToArray();
+        string label = format.Label ?? "class";
+        result.Add(new TextColumn(label, labels, labels.OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray()));
+        return new Dataset(info.Id, info.Title, result, result.Take(nFeatures).Select(c => c.Name), label, null, null, history,
+            samples.Select(c => c.Name).ToArray());
+    }
+
+    /// <summary>A Bioconductor ExpressionSet (S4): <c>exprs</c> (features × samples) from the assayData environment,
+    /// sample covariates from <c>phenoData@data</c>; one row per sample.</summary>
+    static Dataset RDataExpressionSet(DatasetInfo info, DatasetFormat format, List<string> history)
+    {
+        var file = info.Files[0].Name;
+        var objects = RDataReader.ReadRData(FilePath(info, file));
+        string name = format.Object ?? objects.Keys.First();
+        if (!objects.TryGetValue(name, out var o))
+            throw new DataFormatException($"{file}: no object '{name}' (the file holds {string.Join(", ", objects.Keys)}).");
+        var (columns, features, sampleNames) = RFrames.FromExpressionSet(o, $"{file}: {name}");
+        return new Dataset(info.Id, info.Title, columns, features, format.Label, format.LabelNames, null, history, sampleNames);
     }
 
     /// <summary>IDX image/label pairs (Fashion-MNIST): pixel columns as bytes, the label code, and the split name.</summary>

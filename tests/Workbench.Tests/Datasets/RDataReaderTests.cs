@@ -185,4 +185,44 @@ public class RDataReaderTests
         }
         finally { File.Delete(path); }
     }
+
+    [Fact]
+    public void ExpressionSetWithEnvironmentAndReferences()
+    {
+        var envKey = new object();
+        // genes × samples = 3 × 2, column-major: s1 = (1, 2, 3), s2 = (4, 5, 6); the environment appears twice (a reference)
+        var bytes = new RdxWriter().Save(
+            ("eset", S4("ExpressionSet",
+                ("assayData", Env(envKey, ("exprs", Matrix([1, 2, 3, 4, 5, 6], ["g1", "g2", "g3"], ["s1", "s2"])))),
+                ("phenoData", S4("AnnotatedDataFrame", ("data", DataFrame(2, ("type", Factor([2, 1], ["ALL", "AML"])), ("age", Ints([30, RdxWriter.NaInt])))))),
+                ("again", Env(envKey)))));
+        var objects = RDataReader.ReadRData(bytes, "eset.rda");
+        var eset = Assert.IsType<RS4Object>(objects["eset"]);
+        Assert.Equal(new string?[] { "ExpressionSet" }, eset.Classes);
+        var env = Assert.IsType<REnvironment>(eset.Slot("assayData"));
+        Assert.True(env.Locked);
+        Assert.Same(env, eset.Slot("again"));
+        var path = Path.Combine(Path.GetTempPath(), $"wb-eset-{Guid.NewGuid():N}.rda");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var d = Dataset.ReadRData(path, label: "type");
+            Assert.Equal(2, d.Count);
+            Assert.Equal(new[] { "g1", "g2", "g3" }, d.FeatureNames);
+            Assert.Equal(new[] { "s1", "s2" }, d.RowNames);
+            Assert.Equal(new[] { 3.0, 6.0 }, d.Column("g3"));
+            Assert.Equal(new long[] { 1, 0 }, d.Labels);
+            Assert.Equal(new[] { 30.0, double.NaN }, d.Column("age"));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Version3WithCompactSequence()
+    {
+        var bytes = new RdxWriter(version: 3).Save(("seq", CompactIntSeq(5, 3)), ("x", Doubles([0.25])));
+        var objects = RDataReader.ReadRData(bytes, "v3.rda");
+        Assert.Equal(new[] { 3, 4, 5, 6, 7 }, ((RIntegers)objects["seq"]).Values);
+        Assert.Equal(0.25, ((RDoubles)objects["x"]).Values[0]);
+    }
 }

@@ -18,9 +18,26 @@ sealed class RdxWriter
     const int ASCII_LEVEL = 64 << 12, UTF8_LEVEL = 8 << 12;
 
     readonly MemoryStream _out = new();
-    readonly List<string> _symbols = [];
+    readonly List<object> _refs = []; // symbols (their names) and environments, in the order R's reader adds them
 
-    public RdxWriter() { Ascii("RDX2\nX\n"); Int(2); Int(0x040201); Int(0x020300); }
+    public RdxWriter(int version = 2)
+    {
+        if (version == 2) { Ascii("RDX2\nX\n"); Int(2); Int(0x040201); Int(0x020300); return; }
+        // version 3 (R >= 3.5 default): also the native encoding
+        Ascii("RDX3\nX\n"); Int(3); Int(0x040201); Int(0x030500); Int(5); Ascii("UTF-8");
+    }
+
+    /// <summary>An ALTREP compact integer sequence n1, n1+1, …, as R 3.5+ writes 1:n (class compact_intseq, state (n, n1, 1)).</summary>
+    public static Item CompactIntSeq(int n, int n1) => w =>
+    {
+        w.Int(238);                                        // ALTREP_SXP
+        w.Int(LISTSXP); w.Symbol("compact_intseq");       // info: pairlist(class, package, type)
+        w.Int(LISTSXP); w.Symbol("base");
+        w.Int(LISTSXP); w.Int(INTSXP); w.Int(1); w.Int(INTSXP);
+        w.Int(NILVALUE);
+        Doubles([n, n1, 1])(w);                            // state
+        w.Int(NILVALUE);                                   // attributes
+    };
 
     /// <summary>A column: a writer of one R vector (with its attributes).</summary>
     public delegate void Item(RdxWriter w);
@@ -46,9 +63,9 @@ sealed class RdxWriter
 
     public void Symbol(string name)
     {
-        int i = _symbols.IndexOf(name);
+        int i = _refs.IndexOf(name);
         if (i >= 0) { Int(((i + 1) << 8) | REFSXP); return; }
-        _symbols.Add(name);
+        _refs.Add(name);
         Int(SYMSXP);
         Char(name);
     }
@@ -108,6 +125,31 @@ sealed class RdxWriter
         foreach (var it in items) it(w);
         if (attrs.Length > 0) w.Attributes(attrs);
     };
+
+    /// <summary>An environment holding <paramref name="vars"/> in its frame; written once, then as a reference.</summary>
+    public static Item Env(object key, params (string Name, Item Value)[] vars) => w =>
+    {
+        int i = w._refs.IndexOf(key);
+        if (i >= 0) { w.Int(((i + 1) << 8) | REFSXP); return; }
+        w.Int(4); w.Int(1); // ENVSXP, locked
+        w._refs.Add(key);
+        w.Int(242);         // enclosure: emptyenv()
+        foreach (var (name, value) in vars) { w.Int(LISTSXP | HAS_TAG); w.Symbol(name); value(w); }
+        w.Int(NILVALUE);    // end of frame
+        w.Int(NILVALUE);    // no hash table
+        w.Int(NILVALUE);    // no attributes
+    };
+
+    /// <summary>An S4 object: no data, its slots are attributes (and its class carries a package attribute).</summary>
+    public static Item S4(string cls, params (string, Item)[] slots) => w =>
+    {
+        w.Int(25 | IS_OBJ | HAS_ATTR);
+        w.Attributes([.. slots, ("class", Strings([cls], ("package", Strings(["Biobase"]))))]);
+    };
+
+    /// <summary>A double matrix (column-major values) with dim and dimnames.</summary>
+    public static Item Matrix(double[] columnMajor, string[] rows, string[] cols)
+        => Doubles(columnMajor, ("dim", Ints([rows.Length, cols.Length])), ("dimnames", List([Strings(rows), Strings(cols)])));
 
     /// <summary>A data.frame with automatic row names (stored compactly as c(NA, -n)).</summary>
     public static Item DataFrame(int rows, params (string Name, Item Column)[] columns)

@@ -60,13 +60,15 @@ public static class Compression
         }
     }
 
-    /// <summary>GZipStream stops quietly at a truncated input; the last member's trailer (CRC-32 and length of its
+    /// <summary>GZipStream stops quietly at a truncated input; the last member's trailer (length and CRC-32 of its
     /// output, RFC 1952 §2.3.1) must describe the end of what was decoded.</summary>
     static void CheckGzipTrailer(byte[] raw, byte[] output)
     {
         if (raw.Length < 18) throw new InvalidDataException($"only {raw.Length} bytes: shorter than a gzip header and trailer");
         uint crc = BitConverter.ToUInt32(raw, raw.Length - 8), size = BitConverter.ToUInt32(raw, raw.Length - 4);
         if (!BitConverter.IsLittleEndian) { crc = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(crc); size = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(size); }
+        if (size == (uint)output.Length) return; // one member, complete (the usual case; no need to hash it all)
+        // several members (or a truncated one whose last bytes happen to look like a length): check the last member
         if (size > output.Length || Crc32(output.AsSpan(output.Length - (int)size)) != crc)
             throw new InvalidDataException($"decoded {output.Length} bytes, but the gzip trailer does not match them (the file ends early)");
     }

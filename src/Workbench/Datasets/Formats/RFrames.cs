@@ -65,4 +65,40 @@ internal static class RFrames
             default: throw new DataFormatException($"{what}: columns of type {v.Type} are not supported (double, integer, logical, factor and character are).");
         }
     }
+
+    /// <summary>A Bioconductor ExpressionSet (S4): <c>exprs</c> (features × samples, from the assayData environment)
+    /// becomes one numeric column per feature and one row per sample; <c>phenoData@data</c> adds the sample covariates.</summary>
+    public static (List<DataColumn> Columns, string[] Features, string[]? SampleNames) FromExpressionSet(RObject obj, string what)
+    {
+        if (obj is not RS4Object eset)
+            throw new DataFormatException($"{what}: expected an S4 ExpressionSet, found {obj}.");
+        var assay = eset.Slot("assayData") as REnvironment
+            ?? throw new DataFormatException($"{what}: the S4 object has no assayData environment (not an ExpressionSet?).");
+        if (!assay.Variables.TryGetValue("exprs", out var ex) || ex is not RDoubles exprs || exprs.Attribute("dim") is not RIntegers { Length: 2 } dim)
+            throw new DataFormatException($"{what}: assayData holds no numeric 'exprs' matrix.");
+        int nFeat = dim.Values[0], nSamp = dim.Values[1];
+        if ((long)nFeat * nSamp != exprs.Length)
+            throw new DataFormatException($"{what}: exprs has dim {nFeat}×{nSamp} but {exprs.Length} values.");
+        var dimnames = exprs.Attribute("dimnames") as RList;
+        var featNames = (dimnames?.Items.ElementAtOrDefault(0) as RStrings)?.Values ?? [];
+        var sampNames = (dimnames?.Items.ElementAtOrDefault(1) as RStrings)?.Values ?? [];
+        var columns = new List<DataColumn>(nFeat + 8);
+        for (int g = 0; g < nFeat; g++)
+        {
+            var v = new double[nSamp];
+            for (int s = 0; s < nSamp; s++) v[s] = exprs.Values[(long)s * nFeat + g]; // R matrices are column-major
+            columns.Add(new DoubleColumn(g < featNames.Length && featNames[g] is string fn ? fn : $"feature{g + 1}", v));
+        }
+        var features = columns.Select(c => c.Name).ToArray();
+        if (eset.Slot("phenoData") is RS4Object pheno && pheno.Slot("data") is RList pdata && pdata.Inherits("data.frame"))
+        {
+            var (pcols, _) = ToColumns(pdata, $"{what}@phenoData@data");
+            foreach (var c in pcols)
+            {
+                if (c.Length != nSamp) throw new DataFormatException($"{what}: phenoData column '{c.Name}' has {c.Length} rows for {nSamp} samples.");
+                if (!features.Contains(c.Name)) columns.Add(c);
+            }
+        }
+        return (columns, features, sampNames.Length == nSamp ? sampNames.Select(s => s ?? "NA").ToArray() : null);
+    }
 }
