@@ -11,5 +11,6 @@ static class CommandCatalog
         yield return RunCommand.Create();
         yield return KMeansCommand.Create();
         yield return NeonCommand.Create();
+        yield return BenchCommand.Create();
     }
 }
