@@ -12,5 +12,6 @@ static class CommandCatalog
         yield return DatasetsCommand.Create();
         yield return KMeansCommand.Create();
         yield return NeonCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

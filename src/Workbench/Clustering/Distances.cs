@@ -13,9 +13,9 @@ public static class Distances
     public static Tensor Squared(Tensor x, Tensor u)
     {
         using var scope = NewDisposeScope();
-        var xx = x.pow(2).sum(1, keepdim: true);
-        var uu = u.pow(2).sum(1).unsqueeze(0);
-        var d = (xx - 2 * x.matmul(u.T) + uu).clamp_min(0);
+        var xx = (x * x).sum(1, keepdim: true);
+        var uu = (u * u).sum(1).unsqueeze(0);
+        var d = x.matmul(u.T).mul_(-2).add_(xx).add_(uu).clamp_min_(0);
         return d.MoveToOuterDisposeScope();
     }
 
@@ -27,8 +27,9 @@ public static class Distances
         if (x.dtype != ScalarType.Float32 && x.dtype != ScalarType.Float64)
             throw new ArgumentException($"{name} must be float32 or float64; got {x.dtype}. Convert with x.to_type(ScalarType.Float64).");
         using var scope = NewDisposeScope();
+        if (x.numel() == 0 || double.IsFinite(x.sum().ToDouble())) return;   // fast path: a NaN or ±∞ makes the sum non-finite
         var bad = x.isfinite().logical_not();
-        if (bad.any().item<bool>())
+        if (!bad.any().item<bool>()) return;                                  // the sum overflowed, the data are finite
         {
             var idx = bad.nonzero()[0].cpu().data<long>().ToArray();
             throw new ArgumentException($"{name} has a NaN or infinite value at row {idx[0]}, column {idx[1]}; remove or impute it first.");
