@@ -8,5 +8,6 @@ static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
+        yield return RunCommand.Create();
     }
 }

@@ -1,0 +1,52 @@
+using Workbench.Plotting;
+using static TorchSharp.torch;
+
+namespace Workbench.Tests.Plotting;
+
+public class PlotsTests
+{
+    [Fact]
+    public void ClustersMakesOneTracePerCluster()
+    {
+        var pts = tensor(new double[,] { { 0, 0 }, { 1, 1 }, { 2, 2 }, { 3, 3 } });
+        var chart = Plots.Clusters(pts, tensor(new long[] { 0, 1, 1, 2 }));
+        Assert.Equal(3, Plotly.NET.GenericChart.getTraces(chart).Length);
+    }
+
+    [Fact]
+    public void ClustersRejectsWrongShapes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Plots.Clusters(zeros(4, 3), zeros(4, dtype: int64)));
+        Assert.Contains("N×2", e.Message);
+        var e2 = Assert.Throws<ArgumentException>(() => Plots.Clusters(zeros(4, 2), zeros(3, dtype: int64)));
+        Assert.Contains("one label per point", e2.Message);
+    }
+
+    [Fact]
+    public void Function2DEvaluatesOnTheGrid()
+    {
+        // f(x) = x1: the contour's z rows must increase along x and be constant along y.
+        var chart = Plots.Function2D(g => g[.., 0], (0, 1), (0, 1), resolution: 5, showZeroLine: false);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Plotly.NET.GenericChart.toFigureJson(chart))!;
+        var z = json["data"]![0]!["z"]!.AsArray();
+        Assert.Equal(5, z.Count);
+        Assert.Equal(0.0, (double)z[0]![0]!);
+        Assert.Equal(1.0, (double)z[0]![4]!);
+        Assert.Equal(1.0, (double)z[4]![4]!);
+    }
+
+    [Fact]
+    public void RelevanceBarsNeedOneValuePerFeature()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Plots.RelevanceBars(new[] { "a", "b" }, new[] { 1.0 }));
+        Assert.Contains("one value per feature", e.Message);
+    }
+
+    [Fact]
+    public void ImageHeatmapNeedsMatchingSizes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Plots.ImageHeatmap(zeros(28, 28), zeros(14, 14)));
+        Assert.Contains("same size", e.Message);
+        Assert.Equal(2, Plotly.NET.GenericChart.getTraces(Plots.ImageHeatmap(zeros(1, 8, 8), randn(8, 8))).Length);
+    }
+}

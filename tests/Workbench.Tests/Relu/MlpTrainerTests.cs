@@ -1,0 +1,78 @@
+using TorchSharp;
+using Workbench.Relu;
+using Workbench.Reporting;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Workbench.Tests.Relu;
+
+public class MlpTrainerTests
+{
+    static float[] Weights(Mlp mlp) => mlp.Linears.SelectMany(l => l.weight!.data<float>().ToArray().Concat(l.bias!.data<float>().ToArray())).ToArray();
+
+    [Fact]
+    public void TrainingIsDeterministicForASeed()
+    {
+        var (x, y) = BooleanStudy.Generate(1000, seed: 2);
+        float[] Train(long seed)
+        {
+            using var mlp = new Mlp(10, [4, 2], seed: seed);
+            new MlpTrainer(epochs: 2, activityL1: 0.02, seed: seed).Fit(mlp, x, y);
+            return Weights(mlp);
+        }
+        Assert.Equal(Train(5), Train(5));
+        Assert.NotEqual(Train(5), Train(6));
+    }
+
+    [Fact]
+    public void LearnsTheBooleanFormula()
+    {
+        var (x, y) = BooleanStudy.Generate(6000, seed: 3);
+        var (tx, ty) = BooleanStudy.Generate(2000, seed: 4);
+        using var mlp = new Mlp(10, [8, 4], seed: 3);
+        var before = mlp.Accuracy(tx, ty);
+        var trainer = new MlpTrainer(learningRate: 0.01, epochs: 6, batchSize: 50, seed: 3).Fit(mlp, x, y);
+        Assert.Equal(6, trainer.History.Count);
+        Assert.True(trainer.History[^1].Loss < trainer.History[0].Loss);
+        Assert.True(mlp.IsTrained);
+        var after = mlp.Accuracy(tx, ty);
+        Assert.True(after > 0.97, $"test accuracy {after:P2} (before training {before:P2})");
+    }
+
+    [Fact]
+    public void RegularisersAddKerasStyleTermsToTheLoss()
+    {
+        // With a vanishing step the weights stay put, so the epoch's loss is the loss of the initial network:
+        // BCE + a·Σ|h₁|/B (Keras l1 activity on layer 1) + λ·ΣW² (Keras l2 kernels).
+        var (x, y) = BooleanStudy.Generate(400, seed: 8);
+        using var mlp = new Mlp(10, [4, 2], init: WeightInit.Torch, seed: 8);
+        using var scope = NewDisposeScope();
+        var hidden = new List<Tensor>();
+        var pre = mlp.Run(x, hidden);
+        double bce = F.binary_cross_entropy_with_logits(pre, y.reshape(-1, 1)).item<float>();
+        double l1 = hidden[0].abs().sum(1).mean().item<float>();
+        double l2 = mlp.Linears.Sum(l => l.weight!.pow(2).sum().item<float>());
+        var trainer = new MlpTrainer(learningRate: 1e-12, epochs: 1, batchSize: 100, activityL1: 0.5, activityLayers: [0], weightDecay: 0.1, seed: 8)
+            .Fit(mlp, x, y);
+        Assert.Equal(bce + 0.5 * l1 + 0.1 * l2, trainer.History[0].Loss, 4);
+        Assert.NotEqual(bce, trainer.History[0].Loss, 2);
+    }
+
+    [Fact]
+    public void TrainingReportsProgressPerEpoch()
+    {
+        var lines = new StringWriter();
+        var factory = Progress.ViewFactory;
+        try
+        {
+            Progress.ViewFactory = () => new TextProgressView(lines);
+            var (x, y) = BooleanStudy.Generate(300, seed: 1);
+            using var mlp = new Mlp(10, [3], seed: 1);
+            new MlpTrainer(epochs: 2, seed: 1).Fit(mlp, x, y);
+        }
+        finally { Progress.ViewFactory = factory; }
+        var text = lines.ToString();
+        Assert.Contains("epoch 2: loss", text);
+        Assert.Contains("accuracy", text);
+    }
+}
