@@ -9,5 +9,6 @@ static class CommandCatalog
     {
         yield return InfoCommand.Create();
         yield return RunCommand.Create();
+        yield return KernelCommand.Create();
     }
 }
