@@ -11,7 +11,9 @@ namespace Workbench.Notebooks;
 /// <c>Interrupt.ThrowIfCancellationRequested();</c>, so Kernel › Interrupt stops an endless loop and the session lives on;</item>
 /// <item>every method-like body starts with <c>RuntimeHelpers.EnsureSufficientExecutionStack();</c>, so unbounded recursion
 /// throws <see cref="InsufficientExecutionStackException"/> (a normal cell error) instead of overflowing the stack,
-/// which .NET cannot catch and which would end the process.</item>
+/// which .NET cannot catch and which would end the process. Expression-bodied methods and local functions
+/// (<c>int F(int n) =&gt; …;</c>) are turned into block bodies for this; expression-bodied lambdas are left alone (whether
+/// they return a value is not known from syntax), so recursion through them can still overflow the stack.</item>
 /// </list>
 /// Inserted statements take no new lines, so compiler errors and tracebacks keep the cell's line numbers. Code in type
 /// declarations and static functions cannot see the script's <c>Interrupt</c> global, so it gets only the stack check.
@@ -95,13 +97,19 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node) => InFunction(node.Modifiers, () =>
     {
         var visited = (MethodDeclarationSyntax)base.VisitMethodDeclaration(node)!;
-        return visited.Body is null ? visited : visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.Body is not null) return visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.ExpressionBody is not { } arrow) return visited;
+        return visited.WithExpressionBody(null).WithSemicolonToken(default)
+            .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, ReturnsNothing(visited.ReturnType, visited.Modifiers), FunctionChecks()));
     });
 
     public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node) => InFunction(node.Modifiers, () =>
     {
         var visited = (LocalFunctionStatementSyntax)base.VisitLocalFunctionStatement(node)!;
-        return visited.Body is null ? visited : visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.Body is not null) return visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.ExpressionBody is not { } arrow) return visited;
+        return visited.WithExpressionBody(null).WithSemicolonToken(default)
+            .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, ReturnsNothing(visited.ReturnType, visited.Modifiers), FunctionChecks()));
     });
 
     public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node) => InFunction(node.Modifiers, () =>
@@ -152,6 +160,32 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
             .WithTrailingTrivia(i == checks.Length - 1 ? open.TrailingTrivia : SyntaxFactory.TriviaList())).ToArray();
         return body.WithOpenBraceToken(open.WithTrailingTrivia()).WithStatements(body.Statements.InsertRange(0, spaced));
     }
+
+    /// <summary>
+    /// <c>=&gt; E;</c> as <c>{ checks; return E; }</c> (or <c>{ checks; E; }</c> for void), so recursive one-liners get the
+    /// stack check too. The arrow becomes the opening brace and the semicolon the closing one: no new lines.
+    /// </summary>
+    static BlockSyntax BlockFromArrow(ArrowExpressionClauseSyntax arrow, SyntaxToken semicolon, bool returnsNothing, StatementSyntax[] checks)
+    {
+        var expression = arrow.Expression;
+        StatementSyntax statement = returnsNothing
+            ? SyntaxFactory.ExpressionStatement(expression, SyntaxFactory.Token(SyntaxKind.SemicolonToken))
+            : SyntaxFactory.ReturnStatement(
+                SyntaxFactory.Token(SyntaxKind.ReturnKeyword).WithLeadingTrivia(SyntaxFactory.Space),
+                expression.WithLeadingTrivia(expression.GetLeadingTrivia().Insert(0, SyntaxFactory.Space)),
+                SyntaxFactory.Token(SyntaxKind.SemicolonToken));
+        var open = SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(arrow.ArrowToken.LeadingTrivia);
+        var close = SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Space)
+            .WithTrailingTrivia(semicolon.TrailingTrivia);
+        var statements = checks.Select(c => c.WithLeadingTrivia(SyntaxFactory.Space)).Append(statement);
+        return SyntaxFactory.Block(open, SyntaxFactory.List(statements), close);
+    }
+
+    /// <summary>void, or async Task / ValueTask: the expression body is a statement, not a returned value.</summary>
+    static bool ReturnsNothing(TypeSyntax returnType, SyntaxTokenList modifiers) =>
+        returnType is PredefinedTypeSyntax p && p.Keyword.IsKind(SyntaxKind.VoidKeyword)
+        || modifiers.Any(SyntaxKind.AsyncKeyword) && (returnType is IdentifierNameSyntax { Identifier.ValueText: "Task" or "ValueTask" }
+                                                     || returnType is QualifiedNameSyntax { Right: IdentifierNameSyntax { Identifier.ValueText: "Task" or "ValueTask" } });
 
     /// <summary>A loop's body: a block gets the checks first; a single statement is wrapped in a block without new lines.</summary>
     static StatementSyntax Prepend(StatementSyntax body, params StatementSyntax[] checks)
