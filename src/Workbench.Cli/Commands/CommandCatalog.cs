@@ -10,5 +10,6 @@ static class CommandCatalog
         yield return InfoCommand.Create();
         yield return RunCommand.Create();
         yield return KernelCommand.Create();
+        yield return DatasetsCommand.Create();
     }
 }
