@@ -190,6 +190,10 @@ public sealed partial class KernelServer
         bool engineHasLine = error.LineText is { Length: > 0 } lt && engineLines.Any(l => l.Contains(lt.Trim(), StringComparison.Ordinal));
         if (error.Line is int line && !engineHasLine)
             lines.Add($"\u001b[0;32m---> cell line {line}:\u001b[0m {error.LineText?.Trim()}");
+        // Runaway recursion yields hundreds of thousands of identical frames: keep the head and the tail.
+        const int Head = 40, Tail = 10;
+        if (engineLines.Count > Head + Tail + 1)
+            engineLines = [.. engineLines.Take(Head), $"   … {engineLines.Count - Head - Tail} more lines …", .. engineLines.TakeLast(Tail)];
         lines.AddRange(engineLines);
         return new JsonArray(lines.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray());
     }

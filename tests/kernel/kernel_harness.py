@@ -13,7 +13,8 @@ KERNEL_NAME = "workbench-csharp"
 
 
 class KernelTestCase(unittest.TestCase):
-    """One fresh kernel per test (tests are independent and may kill or restart it)."""
+    """One fresh kernel per test (tests are independent and may kill or restart it).
+    SharedKernelTestCase below starts one kernel for all tests of a class instead."""
 
     def setUp(self):
         self.km, self.kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=90)
@@ -71,6 +72,27 @@ class KernelTestCase(unittest.TestCase):
             elif t in ("execute_result", "display_data", "update_display_data"):
                 parts.append(c["data"].get("text/plain", ""))
         return "".join(parts)
+
+
+class SharedKernelTestCase(KernelTestCase):
+    """One kernel for every test of the class (cells of different tests share the session: use distinct names)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=90)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        if cls.km.is_alive():
+            cls.km.shutdown_kernel(now=False)
+        cls.km.cleanup_resources()
+
+    def setUp(self):
+        pass
+
+    def tearDown(self):
+        pass
 
 
 def main():

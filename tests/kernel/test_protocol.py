@@ -2,10 +2,10 @@
 streams, results, displays, errors), is_complete, complete, inspect, comm_info, heartbeat."""
 import re
 
-from kernel_harness import KernelTestCase, main
+from kernel_harness import SharedKernelTestCase, main
 
 
-class Protocol(KernelTestCase):
+class Protocol(SharedKernelTestCase):
     def test_kernel_info(self):
         reply = self.request(self.kc.kernel_info)
         c = reply["content"]
@@ -18,34 +18,35 @@ class Protocol(KernelTestCase):
     def test_execute_counts_streams_and_result(self):
         r1, o1 = self.execute("var x = 20;\nConsole.WriteLine(x + 1);\nConsole.Error.WriteLine(\"warn\");\nx * 2 + 2")
         self.assertEqual(r1["status"], "ok")
-        self.assertEqual(r1["execution_count"], 1)
+        n = r1["execution_count"]
         streams = self.of_type(o1, "stream")
         self.assertIn({"name": "stdout", "text": "21\n"}, streams)
         self.assertIn({"name": "stderr", "text": "warn\n"}, streams)
         [result] = self.of_type(o1, "execute_result")
         self.assertEqual(result["data"]["text/plain"], "42")
-        self.assertEqual(result["execution_count"], 1)
+        self.assertEqual(result["execution_count"], n)
         [inp] = self.of_type(o1, "execute_input")
-        self.assertEqual(inp["execution_count"], 1)
-        # state carries over; a statement cell has no result
+        self.assertEqual(inp["execution_count"], n)
+        # state carries over; a statement cell has no result; each cell counts one
         r2, o2 = self.execute("x += 1;")
-        self.assertEqual(r2["execution_count"], 2)
+        self.assertEqual(r2["execution_count"], n + 1)
         self.assertEqual(self.of_type(o2, "execute_result"), [])
         _, o3 = self.execute("x")
         self.assertEqual(self.of_type(o3, "execute_result")[0]["data"]["text/plain"], "21")
 
     def test_silent_and_store_history(self):
-        self.execute("var n = 1;")                                   # count 1
+        r, _ = self.execute("var n = 1;")
+        count = r["execution_count"]
         r, o = self.execute("n += 10; n", silent=True)
         self.assertEqual(r["status"], "ok")
-        self.assertEqual(r["execution_count"], 1, "silent does not count")
+        self.assertEqual(r["execution_count"], count, "silent does not count")
         self.assertEqual(self.of_type(o, "execute_input"), [])
         self.assertEqual(self.of_type(o, "execute_result"), [], "silent broadcasts no result")
         r, o = self.execute("n", store_history=False)
-        self.assertEqual(r["execution_count"], 1, "store_history=False does not count")
+        self.assertEqual(r["execution_count"], count, "store_history=False does not count")
         self.assertEqual(self.of_type(o, "execute_result")[0]["data"]["text/plain"], "11", "the silent cell did run")
         r, _ = self.execute("n")
-        self.assertEqual(r["execution_count"], 2)
+        self.assertEqual(r["execution_count"], count + 1)
 
     def test_error_names_the_failing_line_and_session_goes_on(self):
         r, o = self.execute("var a = new[] { 1, 2, 3 };\nvar i = 7;\nvar b = a[i];\nb")

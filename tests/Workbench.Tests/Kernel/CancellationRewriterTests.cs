@@ -92,7 +92,8 @@ public class CancellationRewriterTests
     [Fact]
     public async Task RunawayRecursionIsACellErrorNotACrash()
     {
-        using var s = Session();
+        // A 1 MiB cell thread (the kernel's is 64 MiB) keeps the test fast: the stack trace of the error has one frame per call.
+        using var s = new NotebookSession(new NotebookSessionOptions { RewriteCode = CancellationRewriter.Rewrite, StackSize = 1 << 20 });
         var sink = new Sink();
         var r = await s.ExecuteAsync("int Depth(int n) => n == 0 ? 0 : 1 + Depth(n - 1);\nDepth(int.MaxValue)", sink).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.False(r.Succeeded);
