@@ -35,12 +35,24 @@ class KernelTestCase(unittest.TestCase):
 
     def request(self, send, timeout=30):
         """Sends a shell request with `send()` (returning its msg_id); returns the matching reply message."""
-        msg_id = send()
+        return self.reply_to(send(), timeout)
+
+    def reply_to(self, msg_id, timeout=30):
+        """The shell reply to msg_id, skipping stale replies (wait_for_ready may have sent several kernel_info requests)."""
         deadline = time.time() + timeout
         while True:
             reply = self.kc.get_shell_msg(timeout=max(0.1, deadline - time.time()))
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
+
+    def wait_for_stream(self, msg_id, text, timeout=60):
+        """Waits until the request msg_id has printed `text` (so a cell is surely running, not still compiling)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            m = self.kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream" and text in m["content"]["text"]:
+                return
+        raise AssertionError(f"{msg_id} did not print {text!r} within {timeout}s")
 
     def iopub_for(self, msg_id, timeout=30):
         """IOPub messages whose parent is msg_id, until its status goes idle."""

@@ -38,13 +38,13 @@ class Lifecycle(KernelTestCase):
 
     def test_interrupt_endless_loop_then_next_cell_runs(self):
         self.execute("var before = 41;")
-        msg_id = self.kc.execute("long spins = 0;\nwhile (true) { spins++; }")
-        time.sleep(1.5)
+        msg_id = self.kc.execute("long spins = 0;\nConsole.WriteLine(\"spinning\");\nwhile (true) { spins++; }")
+        self.wait_for_stream(msg_id, "spinning")
+        time.sleep(0.5)
         self.assertTrue(self.km.is_alive())
         started = time.time()
         self.km.interrupt_kernel()              # interrupt_mode "message": interrupt_request on control
-        reply = self.kc.get_shell_msg(timeout=15)
-        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        reply = self.reply_to(msg_id, timeout=15)
         self.assertLess(time.time() - started, 5)
         self.assertEqual(reply["content"]["status"], "error")
         self.assertIn("Canceled", reply["content"]["ename"])
@@ -54,11 +54,10 @@ class Lifecycle(KernelTestCase):
         self.assertEqual(self.of_type(o, "execute_result")[0]["data"]["text/plain"], "42")
 
     def test_interrupt_loop_inside_a_function(self):
-        msg_id = self.kc.execute("int Forever() { var i = 0; for (;;) { i = (i + 1) % 7; } }\nForever()")
-        time.sleep(1.5)
+        msg_id = self.kc.execute("int Forever() { var i = 0; for (;;) { i = (i + 1) % 7; } }\nConsole.WriteLine(\"spinning\");\nForever()")
+        self.wait_for_stream(msg_id, "spinning")
         self.km.interrupt_kernel()
-        reply = self.kc.get_shell_msg(timeout=15)
-        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        reply = self.reply_to(msg_id, timeout=15)
         self.assertEqual(reply["content"]["status"], "error")
         r, _ = self.execute("1 + 1")
         self.assertEqual(r["status"], "ok")
@@ -78,7 +77,7 @@ class Lifecycle(KernelTestCase):
 
     def test_shutdown_ends_the_process(self):
         msg_id = self.kc.shutdown(restart=False)   # on the control channel
-        reply = self.kc.get_control_msg(timeout=10)
+        reply = self.kc.get_control_msg(timeout=15)
         self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
         self.assertEqual(reply["content"], {"status": "ok", "restart": False})
         self.assertTrue(self.wait_dead(10), "the kernel process should exit after shutdown_reply")

@@ -66,9 +66,9 @@ public class CancellationRewriterTests
         Assert.Same(broken, CancellationRewriter.Rewrite(broken));
     }
 
-    sealed class Sink : IOutputSink
+    sealed class Sink(Action? onStream = null) : IOutputSink
     {
-        public void Stream(string name, string text) { }
+        public void Stream(string name, string text) => onStream?.Invoke();
         public void Display(MimeBundle bundle, string displayId) { }
         public void UpdateDisplay(MimeBundle bundle, string displayId) { }
     }
@@ -79,9 +79,11 @@ public class CancellationRewriterTests
     public async Task InterruptStopsAnEndlessLoopAndTheSessionGoesOn()
     {
         using var s = Session();
-        var sink = new Sink();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        var r = await s.ExecuteAsync("long spins = 0;\nvoid Spin() { for (;;) spins++; }\nSpin();", sink, cts.Token).WaitAsync(TimeSpan.FromSeconds(20));
+        using var cts = new CancellationTokenSource();
+        // Interrupt once the cell is surely running (not still compiling): when it prints.
+        var sink = new Sink(onStream: () => cts.CancelAfter(200));
+        var r = await s.ExecuteAsync("long spins = 0;\nvoid Spin() { for (;;) spins++; }\nConsole.WriteLine(\"spinning\");\nSpin();", sink, cts.Token)
+            .WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(r.Succeeded);
         Assert.Contains("Canceled", r.Error!.Name);
         var after = await s.ExecuteAsync("spins > 0", sink);
