@@ -219,8 +219,64 @@ public sealed partial class KernelServer
         _ => System.Text.Json.JsonSerializer.SerializeToNode(value),
     };
 
-    void HandleStdin(JupyterMessage message) =>
-        _log.Info($"stdin: '{message.MsgType}' ignored (this kernel does not ask for input; Console.ReadLine returns null).");
+    // ---- stdin: Console.ReadLine in a cell asks the client for a line ---------------------------------------------
+
+    volatile TaskCompletionSource<string>? _pendingInput;
+
+    void HandleStdin(JupyterMessage message)
+    {
+        if (message.MsgType == "input_reply" && _pendingInput is { } pending) pending.TrySetResult(message.GetString("value"));
+        else _log.Warn($"stdin: unexpected '{message.MsgType}' ignored.");
+    }
+
+    /// <summary>Sends input_request for the running cell and waits for the client's input_reply (or an interrupt).</summary>
+    internal string? RequestInput(string prompt, bool password)
+    {
+        var request = _runningRequest;
+        var cts = _cellCts;
+        if (request is null || cts is null) return null;   // not inside a cell: end of input
+        if (!request.GetBool("allow_stdin", false))
+            throw new InvalidOperationException("Console.ReadLine: this client does not accept input (allow_stdin is false, as in nbconvert " +
+                                                "and `workbench run`); set the value in code instead.");
+        Console.Out.Flush();   // the prompt a cell wrote before ReadLine goes out first
+        var pending = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingInput = pending;
+        try
+        {
+            Send(Channel.Stdin, JupyterMessage.ReplyTo(request, "input_request", _session,
+                new JsonObject { ["prompt"] = prompt, ["password"] = password }));
+            return pending.Task.WaitAsync(cts.Token).GetAwaiter().GetResult();
+        }
+        finally { _pendingInput = null; }
+    }
+
+    /// <summary>Console.In of the kernel process: lines come from the client's stdin channel.</summary>
+    sealed class JupyterStdin(KernelServer server) : TextReader
+    {
+        string _line = "";
+        int _pos;
+        bool _eof;
+
+        public override string? ReadLine()
+        {
+            if (_pos < _line.Length) { var rest = _line[_pos..].TrimEnd('\n'); _pos = _line.Length; return rest; }
+            return server.RequestInput("", password: false);
+        }
+
+        public override int Peek() => Fill() ? _line[_pos] : -1;
+        public override int Read() => Fill() ? _line[_pos++] : -1;
+
+        bool Fill()
+        {
+            if (_pos < _line.Length) return true;
+            if (_eof) return false;
+            var line = server.RequestInput("", password: false);
+            if (line is null) { _eof = true; return false; }
+            _line = line + "\n";
+            _pos = 0;
+            return true;
+        }
+    }
 
     /// <summary>A running cell's outputs as IOPub messages whose parent is its execute request.</summary>
     sealed class IOPubSink(KernelServer server, JupyterMessage parent) : IOutputSink

@@ -79,6 +79,7 @@ public sealed partial class KernelServer : IDisposable
         _shellThread = new Thread(ShellLoop) { IsBackground = true, Name = "jupyter shell" };
         _shellThread.Start();
 
+        Console.SetIn(new JupyterStdin(this));
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
         if (!OperatingSystem.IsWindows())
@@ -221,8 +222,23 @@ public sealed partial class KernelServer : IDisposable
         var cts = _cellCts;
         if (cts is null) { _log.Info($"{why}: no cell is running"); return; }
         _log.Info($"{why}: interrupting the running cell");
-        try { cts.Cancel(); } catch (ObjectDisposedException) { }
+        try { cts.Cancel(); } catch (ObjectDisposedException) { return; }
+        var request = _runningRequest;
+        // Loops and functions check for interrupts; a long library or native call (Thread.Sleep, a big TorchSharp op) does not.
+        _ = Task.Delay(InterruptNoticeDelay).ContinueWith(_ =>
+        {
+            if (request is not null && ReferenceEquals(_runningRequest, request) && ReferenceEquals(_cellCts, cts))
+                Publish(request, "stream", new JsonObject
+                {
+                    ["name"] = "stderr",
+                    ["text"] = $"The cell is still running {InterruptNoticeDelay.TotalSeconds:F0} s after the interrupt: it is inside a call that does not " +
+                               "check for interrupts (a library or native call). It stops at its next loop iteration or function call; " +
+                               "to stop it now, restart the kernel.\n",
+                });
+        }, TaskScheduler.Default);
     }
+
+    static readonly TimeSpan InterruptNoticeDelay = TimeSpan.FromSeconds(3);
 
     void Shutdown(JupyterMessage request, Channel channel)
     {

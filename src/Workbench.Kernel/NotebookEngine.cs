@@ -16,7 +16,9 @@ public sealed class NotebookEngine : IKernelEngine
     public static NotebookEngine CreateWarm()
     {
         var engine = new NotebookEngine();
-        _ = engine.CompileForAnalysis("1 + 1")?.GetDiagnostics();
+        // Compiling and emitting a throwaway submission JIT-compiles Roslyn's paths and loads the references; the session's state is untouched.
+        if (engine.CompileForAnalysis("var warm = 1 + 1; warm") is { } compilation)
+            _ = compilation.Emit(Stream.Null);
         return engine;
     }
 

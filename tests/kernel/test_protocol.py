@@ -142,6 +142,34 @@ class Protocol(SharedKernelTestCase):
         c = self.request(lambda: self.kc.inspect("   ", 1, 0))["content"]
         self.assertFalse(c["found"])
 
+    def test_console_readline_asks_the_client(self):
+        prompts = []
+
+        def answer(msg):
+            prompts.append(msg["content"])
+            self.kc.input("Ada")
+        r, o = self.execute('Console.Write("Name? ");\nvar name = Console.ReadLine();\n$"hello {name}"', allow_stdin=True, stdin_hook=answer)
+        self.assertEqual(r["status"], "ok")
+        self.assertEqual(len(prompts), 1)
+        self.assertEqual(self.of_type(o, "execute_result")[0]["data"]["text/plain"], "hello Ada")
+        self.assertIn("Name? ", self.plain(o))
+        # a client that does not allow stdin (nbconvert) gets a clear error, not a hang
+        r, _ = self.execute("Console.ReadLine()", allow_stdin=False)
+        self.assertEqual(r["status"], "error")
+        self.assertIn("allow_stdin is false", r["evalue"])
+
+    def test_interrupt_during_a_call_that_cannot_be_interrupted_says_so(self):
+        msg_id = self.kc.execute('Console.WriteLine("sleeping");\nSystem.Threading.Thread.Sleep(5000);\n"woke"')
+        self.wait_for_stream(msg_id, "sleeping")
+        self.km.interrupt_kernel()
+        reply = self.reply_to(msg_id, timeout=30)
+        outputs = self.iopub_for(msg_id)
+        notice = [c["text"] for c in self.of_type(outputs, "stream") if c["name"] == "stderr"]
+        self.assertTrue(any("still running" in t and "restart the kernel" in t for t in notice), notice)
+        # nothing checked for the interrupt after the sleep: the cell completed, and says so honestly
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual(self.of_type(outputs, "execute_result")[0]["data"]["text/plain"], "woke")
+
     def test_comm_info_is_empty(self):
         c = self.request(lambda: self.kc.comm_info())["content"]
         self.assertEqual(c, {"status": "ok", "comms": {}})
