@@ -182,7 +182,7 @@ public sealed class NotebookSession : IDisposable
     static CellError RuntimeError(Exception e, string cellPath, string code)
     {
         while (e is AggregateException { InnerExceptions.Count: 1 } agg) e = agg.InnerException!;
-        if (e is TargetInvocationException { InnerException: not null } tie) e = tie.InnerException;
+        if (e is TargetInvocationException { InnerException: { } invoked }) e = invoked;
         var lines = code.Split('\n');
         int? line = null;
         var trace = e.StackTrace ?? "";

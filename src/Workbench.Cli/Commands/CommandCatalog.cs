@@ -9,6 +9,10 @@ static class CommandCatalog
     {
         yield return InfoCommand.Create();
         yield return RunCommand.Create();
+        yield return KernelCommand.Create();
         yield return DatasetsCommand.Create();
+        yield return KMeansCommand.Create();
+        yield return NeonCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -44,7 +44,7 @@ public static class BooleanStudy
     /// The activity regulariser acts on the first hidden layer, as in the authors' code.
     /// </summary>
     public static BooleanStudyRun Run(long seed, double activityL1 = 0.02, int samples = 100_000, int epochs = 10,
-                                      int batchSize = 100, double learningRate = 0.01, int[]? hidden = null)
+                                      int batchSize = 100, double learningRate = 0.01, int[]? hidden = null, bool progress = true)
     {
         var (x, y) = Generate(samples, seed);
         using var gen = Seeds.Generator(seed + 1);
@@ -53,7 +53,7 @@ public static class BooleanStudy
         var trainX = x.index_select(0, order[..nTrain]); var trainY = y.index_select(0, order[..nTrain]);
         var testX = x.index_select(0, order[nTrain..]); var testY = y.index_select(0, order[nTrain..]);
         var mlp = new Mlp(Features, hidden ?? [4, 2], seed: seed);
-        var trainer = new MlpTrainer(learningRate, epochs, batchSize, activityL1, activityLayers: [0], seed: seed).Fit(mlp, trainX, trainY);
+        var trainer = new MlpTrainer(learningRate, epochs, batchSize, activityL1, activityLayers: [0], seed: seed, progress: progress).Fit(mlp, trainX, trainY);
         var clustering = new ActivationClustering(mlp).Fit(trainX);
         double testAccuracy = nTrain < samples ? mlp.Accuracy(testX, testY) : double.NaN;
         return new BooleanStudyRun(seed, activityL1, mlp.Accuracy(trainX, trainY), testAccuracy, clustering.Count,
@@ -80,5 +80,21 @@ public static class BooleanStudy
         return counts.OrderBy(kv => kv.Key.Item1).ThenByDescending(kv => kv.Key.Item2).ThenByDescending(kv => kv.Key.Item3).ThenByDescending(kv => kv.Key.Item4)
             .Select(kv => new TruthTableRow(kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Key.Item4, Target(kv.Key.Item2, kv.Key.Item3, kv.Key.Item4), kv.Value))
             .ToList();
+    }
+
+    /// <summary>
+    /// Whether a clustering is the partition §4 reports: exactly three clusters, one predicting 0 for all its samples, one
+    /// holding exactly the truth-table rows (v1, v2, v3) ∈ {111, 101} (the term v1 ∧ v3) and one exactly {110, 010}
+    /// (the term v2 ∧ ¬v3).
+    /// </summary>
+    public static bool IsPapersPartition(ActivationClustering clustering, Tensor x)
+    {
+        if (clustering.Count != 3) return false;
+        var rows = TruthTable(clustering, x);
+        var sets = Enumerable.Range(0, 3).Select(c => rows.Where(r => r.Cluster == c).Select(r => $"{r.V1}{r.V2}{r.V3}").OrderBy(s => s).ToArray()).ToList();
+        bool Has(params string[] combos) => sets.Any(s => s.SequenceEqual(combos.OrderBy(c => c)));
+        var table = ClusterTable.Build(clustering, x);
+        bool trivial = table.Rows.Any(r => r.PredictedPositive == 0 && sets[r.Cluster].All(c => Target(c[0] - '0', c[1] - '0', c[2] - '0') == 0));
+        return trivial && Has("111", "101") && Has("110", "010");
     }
 }

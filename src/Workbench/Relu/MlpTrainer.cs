@@ -29,8 +29,9 @@ public sealed class MlpTrainer
     /// <param name="weightDecay">Coefficient λ of the L2 kernel regulariser (0 = off).</param>
     /// <param name="seed">Seed of the batch shuffling.</param>
     /// <param name="shuffle">Shuffle the samples each epoch (Keras' default).</param>
+    /// <param name="progress">Show a progress bar with epoch, loss and accuracy.</param>
     public MlpTrainer(double learningRate = 0.01, int epochs = 10, int batchSize = 100, double activityL1 = 0,
-                      IReadOnlyList<int>? activityLayers = null, double weightDecay = 0, long seed = 0, bool shuffle = true)
+                      IReadOnlyList<int>? activityLayers = null, double weightDecay = 0, long seed = 0, bool shuffle = true, bool progress = true)
     {
         if (!(learningRate > 0) || double.IsInfinity(learningRate)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive number.");
         if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Train for at least one epoch.");
@@ -38,7 +39,7 @@ public sealed class MlpTrainer
         if (!(activityL1 >= 0)) throw new ArgumentOutOfRangeException(nameof(activityL1), activityL1, "The activity regulariser must be ≥ 0.");
         if (!(weightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "The weight decay must be ≥ 0.");
         LearningRate = learningRate; Epochs = epochs; BatchSize = batchSize; ActivityL1 = activityL1;
-        ActivityLayers = activityLayers?.ToArray(); WeightDecay = weightDecay; Seed = seed; Shuffle = shuffle;
+        ActivityLayers = activityLayers?.ToArray(); WeightDecay = weightDecay; Seed = seed; Shuffle = shuffle; ShowProgress = progress;
     }
 
     public double LearningRate { get; }
@@ -49,6 +50,7 @@ public sealed class MlpTrainer
     public double WeightDecay { get; }
     public long Seed { get; }
     public bool Shuffle { get; }
+    public bool ShowProgress { get; }
 
     /// <summary>Loss and training accuracy per epoch of the last <see cref="Fit"/>.</summary>
     public IReadOnlyList<EpochRecord> History { get; private set; } = Array.Empty<EpochRecord>();
@@ -80,7 +82,7 @@ public sealed class MlpTrainer
         mlp.Network.train();
         try
         {
-            using var bar = Progress.Start($"training {mlp.Inputs}-{string.Join("-", mlp.Hidden)}-{mlp.Outputs}", Epochs);
+            using var bar = ShowProgress ? Progress.Start($"training {mlp.Inputs}-{string.Join("-", mlp.Hidden)}-{mlp.Outputs}", Epochs) : null;
             for (int epoch = 1; epoch <= Epochs; epoch++)
             {
                 using var epochScope = NewDisposeScope();
@@ -114,7 +116,7 @@ public sealed class MlpTrainer
                 }
                 var record = new EpochRecord(epoch, lossSum.item<double>() / n, binary ? (double)hits.item<long>() / n : double.NaN);
                 history.Add(record);
-                bar.Report(epoch, binary ? $"epoch {epoch}: loss {record.Loss:F4}, accuracy {record.Accuracy:P2}" : $"epoch {epoch}: loss {record.Loss:F4}");
+                bar?.Report(epoch, binary ? $"epoch {epoch}: loss {record.Loss:F4}, accuracy {record.Accuracy:P2}" : $"epoch {epoch}: loss {record.Loss:F4}");
             }
         }
         finally

@@ -15,11 +15,27 @@ public interface IProgressView
 /// </summary>
 public static class Progress
 {
-    /// <summary>Creates the view each new bar draws on. The notebook host replaces it; the default writes text lines.</summary>
-    public static Func<IProgressView> ViewFactory { get; set; } = () => new TextProgressView(Console.Out);
+    static readonly AsyncLocal<Func<IProgressView>?> LocalFactory = new();
 
-    /// <summary>When false, bars draw nothing (tests, batch jobs).</summary>
-    public static bool Enabled { get; set; } = true;
+    /// <summary>
+    /// Creates the view each new bar draws on; the default writes text lines to the console. The notebook host sets it
+    /// for the cell it runs. The setting flows with the current thread and its tasks (AsyncLocal), so concurrent hosts
+    /// and tests don't see each other's views.
+    /// </summary>
+    public static Func<IProgressView> ViewFactory
+    {
+        get => LocalFactory.Value ?? (() => new TextProgressView(Console.Out));
+        set => LocalFactory.Value = value;
+    }
+
+    static readonly AsyncLocal<bool?> LocalEnabled = new();
+
+    /// <summary>When false, bars draw nothing (batch jobs). Flows with the current thread and its tasks, like <see cref="ViewFactory"/>.</summary>
+    public static bool Enabled
+    {
+        get => LocalEnabled.Value ?? true;
+        set => LocalEnabled.Value = value;
+    }
 
     public static ProgressBar Start(string title, long total) => new(title, total, Enabled ? ViewFactory() : null);
 

@@ -59,6 +59,21 @@ public class MlpTrainerTests
     }
 
     [Fact]
+    public void LinearOutputFitsARegressionTargetWithMeanSquaredError()
+    {
+        // y = |u₁| − u₂ is piecewise linear: a ReLU network with a linear output can fit it.
+        using var gen = new torch.Generator(4);
+        var x = randn(2000, 2, generator: gen);
+        var y = (x[.., 0].abs() - x[.., 1]).reshape(-1, 1);
+        using var mlp = new Mlp(2, [8], output: OutputActivation.Linear, seed: 4);
+        Assert.Null(PiecewiseLinearNetwork.From(mlp.Network).OutputLink);
+        var trainer = new MlpTrainer(learningRate: 0.02, epochs: 15, batchSize: 50, seed: 4, progress: false).Fit(mlp, x, y);
+        Assert.True(double.IsNaN(trainer.History[0].Accuracy));
+        Assert.True(trainer.History[^1].Loss < 0.02 * trainer.History[0].Loss, $"MSE {trainer.History[0].Loss:F4} → {trainer.History[^1].Loss:F4}");
+        Assert.Throws<InvalidOperationException>(() => mlp.Predict(x));
+    }
+
+    [Fact]
     public void TrainingReportsProgressPerEpoch()
     {
         var lines = new StringWriter();

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Workbench.Kernel;
+
+/// <summary>
+/// A Jupyter connection file: where the five sockets listen and the key that signs every message.
+/// Written by the client (JupyterLab, VS Code, nbclient) and passed to the kernel as <c>{connection_file}</c>.
+/// </summary>
+public sealed record ConnectionInfo
+{
+    [JsonPropertyName("transport")] public string Transport { get; init; } = "tcp";
+    [JsonPropertyName("ip")] public string Ip { get; init; } = "127.0.0.1";
+    [JsonPropertyName("shell_port")] public int ShellPort { get; init; }
+    [JsonPropertyName("control_port")] public int ControlPort { get; init; }
+    [JsonPropertyName("iopub_port")] public int IOPubPort { get; init; }
+    [JsonPropertyName("stdin_port")] public int StdinPort { get; init; }
+    [JsonPropertyName("hb_port")] public int HeartbeatPort { get; init; }
+    [JsonPropertyName("key")] public string Key { get; init; } = "";
+    [JsonPropertyName("signature_scheme")] public string SignatureScheme { get; init; } = "hmac-sha256";
+    [JsonPropertyName("kernel_name")] public string? KernelName { get; init; }
+
+    public string ShellAddress => Address(ShellPort);
+    public string ControlAddress => Address(ControlPort);
+    public string IOPubAddress => Address(IOPubPort);
+    public string StdinAddress => Address(StdinPort);
+    public string HeartbeatAddress => Address(HeartbeatPort);
+
+    string Address(int port) => $"{Transport}://{Ip}:{port}";
+
+    /// <summary>Reads and checks a connection file; every problem is reported with the file's name.</summary>
+    public static ConnectionInfo Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Connection file '{path}' does not exist. Jupyter writes it and starts the kernel with its path " +
+                                            "(kernelspec argv: workbench kernel -f {connection_file}).", path);
+        ConnectionInfo? info;
+        try { info = JsonSerializer.Deserialize<ConnectionInfo>(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new InvalidDataException($"Connection file '{path}' is not valid JSON: {e.Message}", e); }
+        if (info is null) throw new InvalidDataException($"Connection file '{path}' is empty (expected a JSON object with ports and key).");
+        info.Validate(path);
+        return info;
+    }
+
+    public void Validate(string source = "connection info")
+    {
+        if (Transport != "tcp")
+            throw new NotSupportedException($"{source}: transport '{Transport}' is not supported; this kernel listens on 'tcp' only " +
+                                            "(start Jupyter without --transport=ipc).");
+        if (SignatureScheme != "hmac-sha256")
+            throw new NotSupportedException($"{source}: signature_scheme '{SignatureScheme}' is not supported; use 'hmac-sha256'.");
+        foreach (var (name, port) in new[] { ("shell_port", ShellPort), ("control_port", ControlPort), ("iopub_port", IOPubPort),
+                                             ("stdin_port", StdinPort), ("hb_port", HeartbeatPort) })
+            if (port is <= 0 or > 65535)
+                throw new InvalidDataException($"{source}: {name} is {port}; expected a TCP port in 1..65535.");
+    }
+}

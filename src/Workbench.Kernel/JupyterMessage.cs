@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Workbench.Kernel;
+
+/// <summary>
+/// One Jupyter message: routing identities, the four JSON parts and optional binary buffers.
+/// See the Jupyter messaging protocol 5.3, "General Message Format".
+/// </summary>
+public sealed class JupyterMessage
+{
+    public const string ProtocolVersion = "5.3";
+
+    public IReadOnlyList<byte[]> Identities { get; init; } = [];
+    public required JsonObject Header { get; init; }
+    public JsonObject ParentHeader { get; init; } = new();
+    public JsonObject Metadata { get; init; } = new();
+    public JsonObject Content { get; init; } = new();
+    public IReadOnlyList<byte[]> Buffers { get; init; } = [];
+
+    public string MsgType => Header["msg_type"]?.GetValue<string>() ?? "";
+    public string MsgId => Header["msg_id"]?.GetValue<string>() ?? "";
+
+    /// <summary>A fresh header for a message this kernel sends.</summary>
+    public static JsonObject NewHeader(string msgType, string session) => new()
+    {
+        ["msg_id"] = Guid.NewGuid().ToString("N"),
+        ["session"] = session,
+        ["username"] = "workbench",
+        ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+        ["msg_type"] = msgType,
+        ["version"] = ProtocolVersion,
+    };
+
+    /// <summary>A reply or side effect of <paramref name="parent"/>: same routing identities, parent_header = parent's header.</summary>
+    public static JupyterMessage ReplyTo(JupyterMessage? parent, string msgType, string session, JsonObject content, IReadOnlyList<byte[]>? identities = null) => new()
+    {
+        Identities = identities ?? parent?.Identities ?? [],
+        Header = NewHeader(msgType, session),
+        ParentHeader = parent is null ? new JsonObject() : (JsonObject)parent.Header.DeepClone(),
+        Content = content,
+    };
+
+    /// <summary>Content field as a string, or <paramref name="fallback"/> when absent or not a string.</summary>
+    public string GetString(string name, string fallback = "") =>
+        Content[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : fallback;
+
+    public bool GetBool(string name, bool fallback) =>
+        Content[name] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : fallback;
+
+    public int GetInt(string name, int fallback) =>
+        Content[name] is JsonValue v && v.TryGetValue<int>(out var i) ? i : fallback;
+}

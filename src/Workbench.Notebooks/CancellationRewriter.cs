@@ -1,0 +1,200 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Workbench.Notebooks;
+
+/// <summary>
+/// Makes a cell interruptible and its runaway recursion recoverable, by rewriting its code before it is compiled:
+/// <list type="bullet">
+/// <item>every loop body (for, foreach, while, do) and every method, local function, lambda and accessor body starts with
+/// <c>Interrupt.ThrowIfCancellationRequested();</c>, so Kernel › Interrupt stops an endless loop and the session lives on;</item>
+/// <item>every method-like body starts with <c>RuntimeHelpers.EnsureSufficientExecutionStack();</c>, so unbounded recursion
+/// throws <see cref="InsufficientExecutionStackException"/> (a normal cell error) instead of overflowing the stack,
+/// which .NET cannot catch and which would end the process. Expression-bodied methods and local functions
+/// (<c>int F(int n) =&gt; …;</c>) are turned into block bodies for this; expression-bodied lambdas are left alone (whether
+/// they return a value is not known from syntax), so recursion through them can still overflow the stack.</item>
+/// </list>
+/// Inserted statements take no new lines, so compiler errors and tracebacks keep the cell's line numbers. Code in type
+/// declarations and static functions cannot see the script's <c>Interrupt</c> global, so it gets only the stack check.
+/// Code that does not parse is returned unchanged (the compiler then reports the errors on the original text).
+/// </summary>
+public sealed class CancellationRewriter : CSharpSyntaxRewriter
+{
+    /// <summary>The name of the script global holding the running cell's cancellation token.</summary>
+    public const string InterruptName = "Interrupt";
+
+    static readonly CSharpParseOptions ScriptParse =
+        CSharpParseOptions.Default.WithKind(SourceCodeKind.Script).WithLanguageVersion(LanguageVersion.Latest);
+
+    int _typeDepth;   // inside class/struct/record/interface declarations
+    int _staticDepth; // inside static local functions, lambdas or methods
+
+    bool CanSeeInterrupt => _typeDepth == 0 && _staticDepth == 0;
+
+    /// <summary>Rewrites a cell's code (usable as <c>NotebookSessionOptions.RewriteCode</c>).</summary>
+    public static string Rewrite(string code)
+    {
+        var tree = CSharpSyntaxTree.ParseText(code, ScriptParse);
+        if (tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)) return code;
+        return new CancellationRewriter().Visit(tree.GetRoot()).ToFullString();
+    }
+
+    // ---- scopes -------------------------------------------------------------------------------------------------
+
+    public override SyntaxNode? VisitClassDeclaration(ClassDeclarationSyntax node) => InType(() => base.VisitClassDeclaration(node));
+    public override SyntaxNode? VisitStructDeclaration(StructDeclarationSyntax node) => InType(() => base.VisitStructDeclaration(node));
+    public override SyntaxNode? VisitRecordDeclaration(RecordDeclarationSyntax node) => InType(() => base.VisitRecordDeclaration(node));
+    public override SyntaxNode? VisitInterfaceDeclaration(InterfaceDeclarationSyntax node) => InType(() => base.VisitInterfaceDeclaration(node));
+
+    SyntaxNode? InType(Func<SyntaxNode?> visit)
+    {
+        _typeDepth++;
+        try { return visit(); } finally { _typeDepth--; }
+    }
+
+    SyntaxNode? InFunction(SyntaxTokenList modifiers, Func<SyntaxNode?> visit)
+    {
+        bool isStatic = modifiers.Any(SyntaxKind.StaticKeyword);
+        if (isStatic) _staticDepth++;
+        try { return visit(); } finally { if (isStatic) _staticDepth--; }
+    }
+
+    // ---- loops --------------------------------------------------------------------------------------------------
+
+    public override SyntaxNode? VisitForStatement(ForStatementSyntax node)
+    {
+        var visited = (ForStatementSyntax)base.VisitForStatement(node)!;
+        return CanSeeInterrupt ? visited.WithStatement(Prepend(visited.Statement, InterruptCheck())) : visited;
+    }
+
+    public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node)
+    {
+        var visited = (ForEachStatementSyntax)base.VisitForEachStatement(node)!;
+        return CanSeeInterrupt ? visited.WithStatement(Prepend(visited.Statement, InterruptCheck())) : visited;
+    }
+
+    public override SyntaxNode? VisitForEachVariableStatement(ForEachVariableStatementSyntax node)
+    {
+        var visited = (ForEachVariableStatementSyntax)base.VisitForEachVariableStatement(node)!;
+        return CanSeeInterrupt ? visited.WithStatement(Prepend(visited.Statement, InterruptCheck())) : visited;
+    }
+
+    public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node)
+    {
+        var visited = (WhileStatementSyntax)base.VisitWhileStatement(node)!;
+        return CanSeeInterrupt ? visited.WithStatement(Prepend(visited.Statement, InterruptCheck())) : visited;
+    }
+
+    public override SyntaxNode? VisitDoStatement(DoStatementSyntax node)
+    {
+        var visited = (DoStatementSyntax)base.VisitDoStatement(node)!;
+        return CanSeeInterrupt ? visited.WithStatement(Prepend(visited.Statement, InterruptCheck())) : visited;
+    }
+
+    // ---- method-like bodies -------------------------------------------------------------------------------------
+
+    public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node) => InFunction(node.Modifiers, () =>
+    {
+        var visited = (MethodDeclarationSyntax)base.VisitMethodDeclaration(node)!;
+        if (visited.Body is not null) return visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.ExpressionBody is not { } arrow) return visited;
+        return visited.WithExpressionBody(null).WithSemicolonToken(default)
+            .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, ReturnsNothing(visited.ReturnType, visited.Modifiers), FunctionChecks()));
+    });
+
+    public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node) => InFunction(node.Modifiers, () =>
+    {
+        var visited = (LocalFunctionStatementSyntax)base.VisitLocalFunctionStatement(node)!;
+        if (visited.Body is not null) return visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.ExpressionBody is not { } arrow) return visited;
+        return visited.WithExpressionBody(null).WithSemicolonToken(default)
+            .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, ReturnsNothing(visited.ReturnType, visited.Modifiers), FunctionChecks()));
+    });
+
+    public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node) => InFunction(node.Modifiers, () =>
+    {
+        var visited = (ConstructorDeclarationSyntax)base.VisitConstructorDeclaration(node)!;
+        return visited.Body is null ? visited : visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+    });
+
+    public override SyntaxNode? VisitAccessorDeclaration(AccessorDeclarationSyntax node)
+    {
+        var visited = (AccessorDeclarationSyntax)base.VisitAccessorDeclaration(node)!;
+        return visited.Body is null ? visited : visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+    }
+
+    public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) => InFunction(node.Modifiers, () =>
+    {
+        var visited = (ParenthesizedLambdaExpressionSyntax)base.VisitParenthesizedLambdaExpression(node)!;
+        return visited.Block is null ? visited : visited.WithBlock(Prepend(visited.Block, FunctionChecks()));
+    });
+
+    public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) => InFunction(node.Modifiers, () =>
+    {
+        var visited = (SimpleLambdaExpressionSyntax)base.VisitSimpleLambdaExpression(node)!;
+        return visited.Block is null ? visited : visited.WithBlock(Prepend(visited.Block, FunctionChecks()));
+    });
+
+    public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => InFunction(node.Modifiers, () =>
+    {
+        var visited = (AnonymousMethodExpressionSyntax)base.VisitAnonymousMethodExpression(node)!;
+        return visited.WithBlock(Prepend(visited.Block, FunctionChecks()));
+    });
+
+    // ---- inserted statements ------------------------------------------------------------------------------------
+
+    static StatementSyntax InterruptCheck() =>
+        SyntaxFactory.ParseStatement($"{InterruptName}.ThrowIfCancellationRequested();");
+
+    static StatementSyntax StackCheck() =>
+        SyntaxFactory.ParseStatement("global::System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();");
+
+    StatementSyntax[] FunctionChecks() => CanSeeInterrupt ? [StackCheck(), InterruptCheck()] : [StackCheck()];
+
+    /// <summary>Puts <paramref name="checks"/> first in <paramref name="body"/>, on the line of its opening brace.</summary>
+    static BlockSyntax Prepend(BlockSyntax body, params StatementSyntax[] checks)
+    {
+        var open = body.OpenBraceToken;
+        var spaced = checks.Select((c, i) => c.WithLeadingTrivia(SyntaxFactory.Space)
+            .WithTrailingTrivia(i == checks.Length - 1 ? open.TrailingTrivia : SyntaxFactory.TriviaList())).ToArray();
+        return body.WithOpenBraceToken(open.WithTrailingTrivia()).WithStatements(body.Statements.InsertRange(0, spaced));
+    }
+
+    /// <summary>
+    /// <c>=&gt; E;</c> as <c>{ checks; return E; }</c> (or <c>{ checks; E; }</c> for void), so recursive one-liners get the
+    /// stack check too. The arrow becomes the opening brace and the semicolon the closing one: no new lines.
+    /// </summary>
+    static BlockSyntax BlockFromArrow(ArrowExpressionClauseSyntax arrow, SyntaxToken semicolon, bool returnsNothing, StatementSyntax[] checks)
+    {
+        var expression = arrow.Expression;
+        StatementSyntax statement = returnsNothing
+            ? SyntaxFactory.ExpressionStatement(expression, SyntaxFactory.Token(SyntaxKind.SemicolonToken))
+            : SyntaxFactory.ReturnStatement(
+                SyntaxFactory.Token(SyntaxKind.ReturnKeyword).WithLeadingTrivia(SyntaxFactory.Space),
+                expression.WithLeadingTrivia(expression.GetLeadingTrivia().Insert(0, SyntaxFactory.Space)),
+                SyntaxFactory.Token(SyntaxKind.SemicolonToken));
+        var open = SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(arrow.ArrowToken.LeadingTrivia);
+        var close = SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Space)
+            .WithTrailingTrivia(semicolon.TrailingTrivia);
+        var statements = checks.Select(c => c.WithLeadingTrivia(SyntaxFactory.Space)).Append(statement);
+        return SyntaxFactory.Block(open, SyntaxFactory.List(statements), close);
+    }
+
+    /// <summary>void, or async Task / ValueTask: the expression body is a statement, not a returned value.</summary>
+    static bool ReturnsNothing(TypeSyntax returnType, SyntaxTokenList modifiers) =>
+        returnType is PredefinedTypeSyntax p && p.Keyword.IsKind(SyntaxKind.VoidKeyword)
+        || modifiers.Any(SyntaxKind.AsyncKeyword) && (returnType is IdentifierNameSyntax { Identifier.ValueText: "Task" or "ValueTask" }
+                                                     || returnType is QualifiedNameSyntax { Right: IdentifierNameSyntax { Identifier.ValueText: "Task" or "ValueTask" } });
+
+    /// <summary>A loop's body: a block gets the checks first; a single statement is wrapped in a block without new lines.</summary>
+    static StatementSyntax Prepend(StatementSyntax body, params StatementSyntax[] checks)
+    {
+        if (body is BlockSyntax block) return Prepend(block, checks);
+        var open = SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(body.GetLeadingTrivia());
+        var close = SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(body.GetTrailingTrivia());
+        var inner = body.WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia();
+        var statements = checks.Select(c => c.WithLeadingTrivia(SyntaxFactory.Space)).Append(inner);
+        return SyntaxFactory.Block(open, SyntaxFactory.List(statements), close);
+    }
+}

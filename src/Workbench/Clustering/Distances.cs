@@ -1,0 +1,38 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Workbench.Clustering;
+
+/// <summary>Pairwise squared Euclidean distances, batched on the device.</summary>
+public static class Distances
+{
+    /// <summary>
+    /// ‖x_n − u_s‖² for every row of <paramref name="x"/> [N,d] and <paramref name="u"/> [S,d], as [N,S].
+    /// Expanded as ‖x‖² − 2x·u + ‖u‖² (one matmul) and clamped at 0 against rounding.
+    /// </summary>
+    public static Tensor Squared(Tensor x, Tensor u)
+    {
+        using var scope = NewDisposeScope();
+        var xx = (x * x).sum(1, keepdim: true);
+        var uu = (u * u).sum(1).unsqueeze(0);
+        var d = x.matmul(u.T).mul_(-2).add_(xx).add_(uu).clamp_min_(0);
+        return d.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Checks a data matrix: 2-D, floating point, finite. Throws with the first bad row and column.</summary>
+    public static void CheckData(Tensor x, string name = "x")
+    {
+        if (x.dim() != 2)
+            throw new ArgumentException($"{name} must be a 2-D tensor [N, d] (one row per point); got shape [{string.Join(", ", x.shape)}].");
+        if (x.dtype != ScalarType.Float32 && x.dtype != ScalarType.Float64)
+            throw new ArgumentException($"{name} must be float32 or float64; got {x.dtype}. Convert with x.to_type(ScalarType.Float64).");
+        using var scope = NewDisposeScope();
+        if (x.numel() == 0 || double.IsFinite(x.sum().ToDouble())) return;   // fast path: a NaN or ±∞ makes the sum non-finite
+        var bad = x.isfinite().logical_not();
+        if (!bad.any().item<bool>()) return;                                  // the sum overflowed, the data are finite
+        {
+            var idx = bad.nonzero()[0].cpu().data<long>().ToArray();
+            throw new ArgumentException($"{name} has a NaN or infinite value at row {idx[0]}, column {idx[1]}; remove or impute it first.");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Workbench.Neuralization;
+
+/// <summary>
+/// The forward pass of a neuralized clustering for a batch: the cluster c each point is explained for, the
+/// top-layer inputs h_k [N,K] (column c unused, see <see cref="Competitors"/>) and the output f_c [N].
+/// </summary>
+public sealed record NeonForward(Tensor Clusters, Tensor H, Tensor Competitors, Tensor F) : IDisposable
+{
+    public void Dispose() { Clusters.Dispose(); H.Dispose(); Competitors.Dispose(); F.Dispose(); }
+}
+
+/// <summary>
+/// An explanation for a batch: for each point the cluster c, f_c(x), the relevance of each competitor neuron h_k
+/// (<see cref="NeuronRelevance"/>, [N,K]) and of each input feature (<see cref="Relevance"/>, [N,d]).
+/// </summary>
+public sealed record NeonExplanation(Tensor Clusters, Tensor F, Tensor NeuronRelevance, Tensor Relevance) : IDisposable
+{
+    public void Dispose() { Clusters.Dispose(); F.Dispose(); NeuronRelevance.Dispose(); Relevance.Dispose(); }
+}
+
+/// <summary>Weights and biases of a detection layer for one cluster c: h_k = w_kᵀx + b_k, rows k ≠ c are the competitors.</summary>
+public sealed record DetectionLayer(Tensor Weight, Tensor Bias, Tensor Competitors);
+
+static class NeonShared
+{
+    /// <summary>Clusters to explain: given [N] (or one int for all), or by default the model's own assignment.</summary>
+    public static Tensor Resolve(Tensor? clusters, long n, Func<Tensor> assign, Device device, long k)
+    {
+        if (clusters is null) return assign();
+        var c = clusters.to(device).to_type(ScalarType.Int64).clone();
+        if (c.dim() == 0) c = c.expand(n).clone();
+        if (c.dim() != 1 || c.shape[0] != n)
+            throw new ArgumentException($"clusters must be one index per point, shape [{n}]; got [{string.Join(", ", clusters.shape)}].");
+        if (n > 0)
+        {
+            long mn = c.min().item<long>(), mx = c.max().item<long>();
+            if (mn < 0 || mx >= k) throw new ArgumentException($"cluster indices must lie in 0…{k - 1}; found {mn}…{mx}.");
+        }
+        return c;
+    }
+
+    /// <summary>[N,K] mask, true for k ≠ c_n.</summary>
+    public static Tensor Competitors(Tensor clusters, long k) =>
+        arange(k, device: clusters.device).unsqueeze(0).ne(clusters.unsqueeze(1));
+
+    /// <summary>
+    /// Signed prototype coefficients for <see cref="Propagation.MidpointRule"/> when every neuron k compares the own prototype c
+    /// with prototype k: C[n,c] = Σ_k q_nk, C[n,k] = −q_nk.
+    /// </summary>
+    public static Tensor PairCoefficients(Tensor q, Tensor clusters)
+    {
+        var c = -q;
+        return c.scatter_add(1, clusters.unsqueeze(1), q.sum(1, keepdim: true));
+    }
+
+    public static void CheckPoints(Tensor x, long d, string what)
+    {
+        Clustering.Distances.CheckData(x);
+        if (x.shape[1] != d)
+            throw new ArgumentException($"x has {x.shape[1]} features but the {what} has {d}; give points with the same features the model was built on.");
+    }
+}

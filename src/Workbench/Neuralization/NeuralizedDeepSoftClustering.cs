@@ -1,0 +1,91 @@
+using TorchSharp;
+using Workbench.Propagation;
+using static TorchSharp.torch;
+
+namespace Workbench.Neuralization;
+
+/// <summary>
+/// Deep soft clustering p_c(x) = softmax_c(μ_cᵀ a), a = Ψ(x) (NEON §IV, App. E-B), neuralized on top of the feature map Ψ
+/// (used forward only; the identity when null).
+/// <para>Relative (Prop. 6): h_k = (μ_c − μ_k)ᵀa, f_c = min_{k≠c} h_k = log(p_c / max_{k≠c} p_k).</para>
+/// <para>Absolute (Prop. 7): h_k = (μ_c − μ_k)ᵀa + b, b = −log(K−1) + log((1−θ)/θ), f_c = LME^{−1}_{k≠c} h_k = log(p_c/(1−p_c)) + log((1−θ)/θ).</para>
+/// <para>Relevance is given on the representation a: Eq. (2) in the pool (absolute: then R_k ← R_k·h_k/f_c), and in the
+/// homogeneous linear layer R_i = Σ_k a_i w_ik / Σ_i a_i w_ik · R_k (Eq. 4 with the root 0, which the bias-free layer has).
+/// Propagating further through Ψ needs the network's own LRP rules.</para>
+/// </summary>
+public sealed class NeuralizedDeepSoftClustering
+{
+    public NeuralizedDeepSoftClustering(Tensor centroids, Func<Tensor, Tensor>? featureMap = null, double? theta = null)
+    {
+        Clustering.Distances.CheckData(centroids, "centroids");
+        if (centroids.shape[0] < 2) throw new ArgumentException($"a neuralized soft clustering needs K ≥ 2 centroids; got {centroids.shape[0]}.");
+        if (theta is { } t && !(t > 0 && t < 1)) throw new ArgumentException($"θ must lie strictly between 0 and 1; got {t}.");
+        Centroids = centroids; FeatureMap = featureMap ?? (a => a); Theta = theta;
+        Offset = theta is { } th ? -Math.Log(K - 1) + Math.Log((1 - th) / th) : 0.0;
+    }
+
+    /// <summary>μ_k in the representation space, [K,D].</summary>
+    public Tensor Centroids { get; }
+    /// <summary>Ψ = Ψ_L ∘ … ∘ Ψ_1 (layers 1…L).</summary>
+    public Func<Tensor, Tensor> FeatureMap { get; }
+    public double? Theta { get; }
+    public double Offset { get; }
+    public bool IsAbsolute => Theta is not null;
+    public long K => Centroids.shape[0];
+
+    /// <summary>a = Ψ(x).</summary>
+    public Tensor Represent(Tensor x)
+    {
+        var a = FeatureMap(x.to(Centroids.device));
+        Clustering.Distances.CheckData(a, "Ψ(x)");
+        if (a.shape[1] != Centroids.shape[1]) throw new ArgumentException($"Ψ(x) has {a.shape[1]} dimensions but the centroids have {Centroids.shape[1]}.");
+        return a.to_type(Centroids.dtype);
+    }
+
+    /// <summary>Layer L+1 for cluster c: Weight [K,D] = μ_c − μ_k, Bias [K] (0 for the relative model).</summary>
+    public DetectionLayer LayerLPlus1(int c) =>
+        new(Centroids[c].unsqueeze(0) - Centroids, full(K, Offset, dtype: Centroids.dtype, device: Centroids.device),
+            arange(K, device: Centroids.device).ne(c));
+
+    /// <summary>log p_k(x), [N,K].</summary>
+    public Tensor LogProba(Tensor x) { using var s = NewDisposeScope(); return Represent(x).matmul(Centroids.T).log_softmax(1).MoveToOuterDisposeScope(); }
+
+    public Tensor Assign(Tensor x) { using var s = NewDisposeScope(); return LogProba(x).argmax(1).MoveToOuterDisposeScope(); }
+
+    /// <summary>Forward from the representation a = Ψ(x) (layers L+1, L+2).</summary>
+    public NeonForward ForwardFromRepresentation(Tensor a, Tensor? clusters = null)
+    {
+        using var scope = NewDisposeScope();
+        var logits = a.matmul(Centroids.T);
+        var c = NeonShared.Resolve(clusters, a.shape[0], () => logits.argmax(1), a.device, K);
+        var h = logits.gather(1, c.unsqueeze(1)) - logits + Offset;                 // (μ_c − μ_k)ᵀa + b
+        var comp = NeonShared.Competitors(c, K);
+        Tensor f = IsAbsolute
+            ? Lme.Pool(h, -1.0, 1, comp)
+            : h.masked_fill(comp.logical_not(), double.PositiveInfinity).amin(new long[] { 1 });
+        return new NeonForward(c.MoveToOuterDisposeScope(), h.MoveToOuterDisposeScope(), comp.MoveToOuterDisposeScope(), f.MoveToOuterDisposeScope());
+    }
+
+    public NeonForward Forward(Tensor x, Tensor? clusters = null)
+    {
+        using var scope = NewDisposeScope();
+        var fw = ForwardFromRepresentation(Represent(x), clusters);
+        return new NeonForward(fw.Clusters.MoveToOuterDisposeScope(), fw.H.MoveToOuterDisposeScope(), fw.Competitors.MoveToOuterDisposeScope(), fw.F.MoveToOuterDisposeScope());
+    }
+
+    public Tensor F(Tensor x, Tensor? clusters = null) { using var fw = Forward(x, clusters); return fw.F.clone(); }
+
+    /// <summary>Relevance of each representation dimension a_i (= input feature when Ψ is the identity).</summary>
+    public NeonExplanation Explain(Tensor x, double beta, Tensor? clusters = null)
+    {
+        using var scope = NewDisposeScope();
+        var a = Represent(x);
+        using var fw = ForwardFromRepresentation(a, clusters);
+        var rk = MinTakeMost.Redistribute(fw.H, fw.Competitors, fw.F, beta);
+        if (IsAbsolute) rk = Dissipation.Apply(rk, fw.H, fw.F);
+        var q = MidpointRule.SafeRatio(rk, fw.H - Offset).masked_fill(fw.Competitors.logical_not(), 0);
+        var r = a * NeonShared.PairCoefficients(q, fw.Clusters).matmul(Centroids);  // Σ_k q_k a ⊙ (μ_c − μ_k)
+        return new NeonExplanation(fw.Clusters.clone().MoveToOuterDisposeScope(), fw.F.clone().MoveToOuterDisposeScope(),
+            rk.MoveToOuterDisposeScope(), r.MoveToOuterDisposeScope());
+    }
+}

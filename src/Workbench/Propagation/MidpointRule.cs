@@ -1,0 +1,49 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Workbench.Propagation;
+
+/// <summary>
+/// NEON §II-B Eq. (4) for neurons that compare two prototypes, h = ‖x − b‖² − ‖x − a‖² = wᵀx + β with w = 2(a − b):
+/// R_i = Σ_p (x_i − m_ip) w_ip / Σ_i (x_i − m_ip) w_ip · R_p, where m_p = (a_p + b_p)/2 is the midpoint (a root of h).
+/// <para>Since Σ_i (x_i − m_ip) w_ip = h_p exactly, a model passes per neuron the coefficient q_p = R_p / h_p and the rule
+/// needs no [N,P,d] tensor: with C[n,s] = Σ_{p: a_p=s} q_p − Σ_{p: b_p=s} q_p over the prototype table P,
+/// R = 2x ⊙ (C P) − C (P ⊙ P). (x−m)⊙w expands to 2x⊙a − a⊙a − 2x⊙b + b⊙b, summed with weights q.)</para>
+/// </summary>
+public static class MidpointRule
+{
+    /// <summary>R [N,d] from the inputs <paramref name="x"/> [N,d], prototypes [S,d] and signed coefficients C [N,S] (see the class summary).</summary>
+    public static Tensor Apply(Tensor x, Tensor prototypes, Tensor coefficients)
+    {
+        using var scope = NewDisposeScope();
+        var r = 2 * x * coefficients.matmul(prototypes) - coefficients.matmul(prototypes * prototypes);
+        return r.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Literal Eq. (4) for one point: R_i = Σ_k (x_i − m_ik) w_ik / Σ_i (x_i − m_ik) w_ik · R_k.
+    /// <paramref name="w"/> and <paramref name="m"/> are [K,d]; <paramref name="rk"/> [K] (zero for neurons not pooled).
+    /// A reference for tests and the per-point baseline.
+    /// </summary>
+    public static double[] Reference(double[] x, double[,] w, double[,] m, double[] rk)
+    {
+        int kk = w.GetLength(0), d = x.Length;
+        var r = new double[d];
+        for (int k = 0; k < kk; k++)
+        {
+            if (rk[k] == 0) continue;
+            double den = 0;
+            for (int i = 0; i < d; i++) den += (x[i] - m[k, i]) * w[k, i];
+            for (int i = 0; i < d; i++) r[i] += (x[i] - m[k, i]) * w[k, i] / den * rk[k];
+        }
+        return r;
+    }
+
+    /// <summary>q = R / h with |h| below <paramref name="eps"/> moved to ±eps, so relevance landing on a (near-)inactive neuron stays finite.</summary>
+    public static Tensor SafeRatio(Tensor r, Tensor h, double eps = 1e-12)
+    {
+        using var scope = NewDisposeScope();
+        var hs = where(h.abs().lt(eps), where(h.ge(0), eps, -eps).to_type(h.dtype), h);
+        return (r / hs).MoveToOuterDisposeScope();
+    }
+}

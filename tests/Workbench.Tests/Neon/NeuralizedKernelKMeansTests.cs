@@ -1,0 +1,170 @@
+using TorchSharp;
+using Workbench.Neuralization;
+using Workbench.Propagation;
+using static TorchSharp.torch;
+using static Workbench.Tests.Neon.NeonTestData;
+
+namespace Workbench.Tests.Neon;
+
+/// <summary>Prop. 5 (four-layer network), App. D (LME identities), Prop. 4 (g_c), and the kernel propagation rules.</summary>
+public class NeuralizedKernelKMeansTests
+{
+    /// <summary>K clusters with unequal numbers of support vectors, points around them.</summary>
+    static (Tensor X, Tensor U, Tensor L) KernelInstance(long seed, int n, int d, int k, int maxM)
+    {
+        var g = Compute.Seeds.Generator(seed);
+        var centres = randn(new long[] { k, d }, dtype: float64, generator: g) * 2;
+        var counts = randint(1, maxM + 1, new long[] { k }, generator: g);
+        var lab = arange(k).repeat_interleave(counts);
+        var u = centres.index_select(0, lab) + randn(new long[] { lab.shape[0], d }, dtype: float64, generator: g);
+        var x = centres.index_select(0, randint(k, new long[] { n }, generator: g)) + 1.5 * randn(new long[] { n, d }, dtype: float64, generator: g);
+        return (x, u, lab);
+    }
+
+    public static IEnumerable<object[]> Instances()
+    {
+        long seed = 500;
+        foreach (var d in new[] { 1, 2, 5 }) foreach (var k in new[] { 2, 3, 5 }) foreach (var m in new[] { 1, 4 }) foreach (var gamma in new[] { 0.2, 2.0 })
+            yield return new object[] { seed++, d, k, m, gamma };
+    }
+
+    static double LmeDistance(double[] x, double[,] u, long[] lab, long cluster, double gamma)
+    {
+        var dists = new List<double>();
+        for (int s = 0; s < lab.Length; s++) if (lab[s] == cluster)
+            dists.Add(Enumerable.Range(0, x.Length).Sum(i => (x[i] - u[s, i]) * (x[i] - u[s, i])));
+        return Lme.Pool(dists, -gamma);
+    }
+
+    [Theory, MemberData(nameof(Instances))]
+    public void Prop5NetworkDecidesAsEquation6AndFIsTheLmeGap(long seed, int d, int k, int m, double gamma)
+    {
+        var (x, u, lab) = KernelInstance(seed, 80, d, k, m);
+        var net = new NeuralizedKernelKMeans(u, lab, gamma);
+        var uA = new double[u.shape[0], d];
+        for (int s = 0; s < u.shape[0]; s++) for (int i = 0; i < d; i++) uA[s, i] = u[s, i].item<double>();
+        var labA = Longs(lab);
+        var assigned = Longs(net.Assign(x));
+        for (int c = 0; c < k; c++)
+        {
+            var f = Vec(net.F(x, tensor((long)c)));
+            using var layers = net.Layers(x, tensor((long)c));
+            Assert.True(MaxAbs(layers.F - tensor(f)) < 1e-9);                                  // explicit layers = batched
+            for (int n = 0; n < 80; n++)
+            {
+                var xn = Row(x, n);
+                double own = LmeDistance(xn, uA, labA, c, gamma);
+                double min = Enumerable.Range(0, k).Where(j => j != c).Min(j => LmeDistance(xn, uA, labA, j, gamma));
+                Assert.True(Math.Abs(f[n] - (min - own)) < 1e-9 * (1 + Math.Abs(min - own)));  // Eq. (20)
+                Assert.Equal(assigned[n] == c, f[n] > 0);
+            }
+        }
+    }
+
+    [Theory, MemberData(nameof(Instances))]
+    public void ExplicitLayerOneWeightsAndBatchedExplanationFollowFootnote1Eq10AndEq4(long seed, int d, int k, int m, double gamma)
+    {
+        var (x, u, lab) = KernelInstance(seed, 30, d, k, m);
+        var net = new NeuralizedKernelKMeans(u, lab, gamma);
+        using var layers = net.Layers(x);
+        using var e = net.Explain(x, 0.8);
+        var c = Longs(e.Clusters);
+        for (int n = 0; n < 30; n++)
+        {
+            var (layer, I, J) = net.Layer1((int)c[n]);
+            var h1 = x[n].unsqueeze(0).matmul(layer.Weight.T).squeeze(0) + layer.Bias;        // h_ijk = w_ijᵀx + b_ij
+            var h1Layers = layers.H1[n];
+            for (int p = 0; p < I.Length; p++)
+                Assert.True(Math.Abs(h1[p].item<double>() - h1Layers[I[p], J[p]].item<double>()) < 1e-9);
+            // literal propagation: layer 4 (Eq. 2), layer 3 and 2 (footnote 1), Eq. (10), Eq. (4) per pair
+            var h3 = Row(layers.H3, n); var h2 = Row(layers.H2, n); var f = layers.F[n].item<double>();
+            var comps = Enumerable.Range(0, k).Where(j => j != c[n]).ToArray();
+            double hmin = comps.Min(j => h3[j]);
+            double z4 = comps.Sum(j => Math.Exp(-0.8 * (h3[j] - hmin)));
+            var labA = Longs(lab);
+            var w = new double[I.Length, d]; var mid = new double[I.Length, d]; var rPair = new double[I.Length];
+            double dissipated = 0;
+            for (int p = 0; p < I.Length; p++)
+            {
+                long i = I[p], j = J[p], kk = labA[j];
+                double rk = Math.Exp(-0.8 * (h3[kk] - hmin)) / z4 * f;
+                var jsInK = Enumerable.Range(0, labA.Length).Where(s => labA[s] == kk).ToArray();
+                double wj = Math.Exp(-gamma * h2[j]) / jsInK.Sum(s => Math.Exp(-gamma * h2[s]));              // soft min over j
+                var isInC = Enumerable.Range(0, labA.Length).Where(s => labA[s] == c[n]).ToArray();
+                double hij = h1Layers[i, j].item<double>();
+                double wi = Math.Exp(gamma * hij) / isInC.Sum(s => Math.Exp(gamma * h1Layers[s, j].item<double>())); // soft max over i
+                double rijk = wi * wj * rk;
+                rPair[p] = rijk * hij / h3[kk];                                                   // Eq. (10)
+                dissipated += rPair[p];
+                for (int a = 0; a < d; a++)
+                {
+                    w[p, a] = 2 * (u[i, a].item<double>() - u[j, a].item<double>());
+                    mid[p, a] = (u[i, a].item<double>() + u[j, a].item<double>()) / 2;
+                }
+            }
+            var expected = MidpointRule.Reference(Row(x, n), w, mid, rPair);                    // Eq. (4)
+            var got = Row(e.Relevance, n);
+            for (int a = 0; a < d; a++)
+                Assert.True(Math.Abs(expected[a] - got[a]) < 1e-8 * (1 + Math.Abs(expected[a])), $"feature {a}: {expected[a]} vs {got[a]}");
+            Assert.True(Math.Abs(got.Sum() - dissipated) < 1e-8 * (1 + Math.Abs(dissipated)));
+        }
+    }
+
+    [Fact]
+    public void AppendixDLmeIdentities()
+    {
+        var g = Compute.Seeds.Generator(42);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            int na = 1 + trial % 7, nb = 1 + trial % 5;
+            double gamma = 0.05 + 3 * rand(1, generator: g, dtype: float64).item<double>();
+            var a = (randn(new long[] { na }, dtype: float64, generator: g) * 3).data<double>().ToArray();
+            var b = (randn(new long[] { nb }, dtype: float64, generator: g) * 3).data<double>().ToArray();
+            double shift = randn(new long[] { 1 }, dtype: float64, generator: g).item<double>() * 5;
+            // LME commutes with additive scalars
+            Assert.Equal(Lme.Pool(a, gamma) + shift, Lme.Pool(a.Select(v => v + shift).ToArray(), gamma), 1e-10);
+            Assert.Equal(Lme.Pool(a, -gamma) + shift, Lme.Pool(a.Select(v => v + shift).ToArray(), -gamma), 1e-10);
+            // Eq. (19): a difference of soft minima is a soft min (outer, over j) of soft maxima (inner, over i) of differences.
+            // (The supplement prints the indices of the two pools swapped; Eq. (22) uses this order.)
+            double lhs = Lme.Pool(a, -gamma) - Lme.Pool(b, -gamma);
+            double rhs = Lme.Pool(a.Select(aj => Lme.Pool(b.Select(bi => aj - bi).ToArray(), gamma)).ToArray(), -gamma);
+            Assert.Equal(lhs, rhs, 1e-9);
+            // the tensor pool agrees with the scalar one
+            Assert.Equal(Lme.Pool(a, -gamma), Lme.Pool(tensor(a), -gamma, 0).item<double>(), 1e-12);
+            // the soft min lies between min and min + log(n)/γ, and tends to the hard min
+            Assert.InRange(Lme.Pool(a, -gamma), a.Min() - 1e-12, a.Min() + Math.Log(na) / gamma + 1e-12);
+            Assert.Equal(a.Min(), Lme.Pool(a, -1e6), 1e-4);
+        }
+    }
+
+    [Theory]
+    [InlineData(1L, 1, 6, 0.5)]
+    [InlineData(2L, 2, 7, 1.0)]
+    [InlineData(3L, 5, 10, 0.1)]
+    public void Prop4LmeDistanceIsGcOfTheFeatureSpaceDistance(long seed, int d, int m, double gamma)
+    {
+        var g = Compute.Seeds.Generator(seed);
+        var u = randn(new long[] { m, d }, dtype: float64, generator: g);
+        var x = randn(new long[] { 300, d }, dtype: float64, generator: g) * 1.5;
+        var lme = Lme.Pool(Clustering.Distances.Squared(x, u), -gamma, 1);                       // Eq. (6) distance
+        foreach (var z in new[] { (double)m, KernelFeatureSpace.SphericalZ(u, gamma), 0.7 * m })
+        {
+            var xi = KernelFeatureSpace.SquaredDistanceToMean(x, u, gamma, z);                   // ‖Φ(x) − μ_c‖²
+            var gc = KernelFeatureSpace.G(xi, gamma, KernelFeatureSpace.MeanNormSquared(u, gamma, z), m, z);
+            Assert.True(MaxAbs(lme - gc) < 1e-8 * (1 + MaxAbs(lme)), $"Z = {z}: {MaxAbs(lme - gc)}");
+            // g_c is increasing: ordering by feature-space distance = ordering by LME distance
+            var o1 = Longs(xi.argsort()); var o2 = Longs(lme.argsort());
+            Assert.Equal(o1, o2);
+        }
+    }
+
+    [Fact]
+    public void RejectsMissingClustersAndBadGamma()
+    {
+        var u = randn(4, 2, dtype: float64);
+        var e = Assert.Throws<ArgumentException>(() => new NeuralizedKernelKMeans(u, tensor(new long[] { 0, 0, 2, 2 }), 1.0));
+        Assert.Contains("cluster 1 has no support vector", e.Message);
+        Assert.Throws<ArgumentException>(() => new NeuralizedKernelKMeans(u, tensor(new long[] { 0, 0, 0, 0 }), 1.0));
+        Assert.Throws<ArgumentException>(() => new NeuralizedKernelKMeans(u, tensor(new long[] { 0, 1, 0, 1 }), -1.0));
+    }
+}
