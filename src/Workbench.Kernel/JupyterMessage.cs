@@ -37,9 +37,15 @@ public sealed class JupyterMessage
     {
         Identities = identities ?? parent?.Identities ?? [],
         Header = NewHeader(msgType, session),
-        ParentHeader = parent is null ? new JsonObject() : (JsonObject)parent.Header.DeepClone(),
+        ParentHeader = parent is null ? new JsonObject() : parent.CloneHeader(),
         Content = content,
     };
+
+    /// <summary>A copy of the header (the cell thread and the shell thread may both reply to one request).</summary>
+    public JsonObject CloneHeader()
+    {
+        lock (Header) return (JsonObject)Header.DeepClone();
+    }
 
     /// <summary>Content field as a string, or <paramref name="fallback"/> when absent or not a string.</summary>
     public string GetString(string name, string fallback = "") =>

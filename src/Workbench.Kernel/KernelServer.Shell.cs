@@ -156,7 +156,7 @@ public sealed partial class KernelServer
                 ["status"] = "error", ["execution_count"] = count,
                 ["ename"] = error.Name, ["evalue"] = error.Message, ["traceback"] = traceback.DeepClone(),
             });
-            _log.Debug($"cell {count} failed after {clock.ElapsedMilliseconds} ms: {error.Name}");
+            _log.Info($"cell {count} failed after {clock.ElapsedMilliseconds} ms: {error.Name}");
             if (request.GetBool("stop_on_error", true)) AbortQueuedExecutes();
             return;
         }
@@ -170,6 +170,7 @@ public sealed partial class KernelServer
         {
             ["status"] = "ok", ["execution_count"] = count, ["payload"] = new JsonArray(), ["user_expressions"] = new JsonObject(),
         });
+        _log.Debug($"cell {count} ran in {clock.ElapsedMilliseconds} ms (engine {result.Elapsed.TotalMilliseconds:F0} ms)");
     }
 
     /// <summary>After a failed cell, execute requests already queued behind it are answered "aborted" (ipykernel's stop_on_error).</summary>

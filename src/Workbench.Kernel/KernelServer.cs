@@ -49,7 +49,13 @@ public sealed partial class KernelServer : IDisposable
         _log = log;
         _codec = new WireCodec(new MessageSigner(info.Key));
         if (!_codec.Signer.Enabled) _log.Warn("the connection file has an empty key: messages are neither signed nor checked.");
-        _engine = Task.Run(engineFactory);
+        _engine = Task.Run(() =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var engine = engineFactory();
+            _log.Info($"engine ready in {clock.Elapsed.TotalSeconds:F2} s");
+            return engine;
+        });
         _poller = [_shell, _control, _stdin, _iopub, _outbox];
     }
 
@@ -128,7 +134,8 @@ public sealed partial class KernelServer : IDisposable
                 case Channel.Control: HandleControl(message); break;
                 case Channel.Stdin: HandleStdin(message); break;
                 default:
-                    if (!_shellQueue.IsAddingCompleted) _shellQueue.Add(message);
+                    try { _shellQueue.Add(message); }
+                    catch (InvalidOperationException) { _log.Debug($"shell: {message.MsgType} after shutdown ignored"); }
                     break;
             }
         }

@@ -20,7 +20,12 @@ public static class Kernelspec
         var dataDir = Environment.GetEnvironmentVariable("JUPYTER_DATA_DIR");
         if (string.IsNullOrEmpty(dataDir))
         {
-            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            // $HOME as Jupyter reads it (GetFolderPath returns "" for a home directory that does not exist yet).
+            string home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h && !OperatingSystem.IsWindows()
+                ? h
+                : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
+            if (string.IsNullOrEmpty(home))
+                throw new InvalidOperationException("Cannot find the home directory for a per-user install: set HOME, or use --prefix DIR.");
             if (OperatingSystem.IsWindows()) dataDir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "jupyter");
             else if (OperatingSystem.IsMacOS()) dataDir = Path.Combine(home, "Library", "Jupyter");
             else

@@ -103,6 +103,18 @@ class Protocol(SharedKernelTestCase):
         self.assertIn("<b>bold</b>", self.of_type(o, "display_data")[0]["data"]["text/html"])
         self.assertIn("text/markdown", self.of_type(o, "execute_result")[0]["data"])
 
+    def test_rich_output_frame_and_image(self):
+        r, o = self.execute('var frame = Frame.FromRecords(new[] { new { Cluster = 0, Size = 12 }, new { Cluster = 1, Size = 30 } });\n'
+                            'display(frame);\n'
+                            '// a 1x1 PNG\n'
+                            'new PngImage(Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="), 1, 1)')
+        self.assertEqual(r["status"], "ok", r)
+        html = self.of_type(o, "display_data")[0]["data"]["text/html"]
+        self.assertIn("<table", html)
+        self.assertIn("Size", html)
+        result = self.of_type(o, "execute_result")[0]["data"]
+        self.assertTrue(result["image/png"].startswith("iVBORw0KGgo"))
+
     def test_is_complete(self):
         def status(code):
             return self.request(lambda: self.kc.is_complete(code))["content"]["status"]

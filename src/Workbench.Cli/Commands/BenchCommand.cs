@@ -23,18 +23,21 @@ static class BenchCommand
         var loop = new Option<int>("--loop-points") { Description = "Points timed in the per-point loops (extrapolated to points/s).", DefaultValueFactory = _ => 2000 };
         var nInit = new Option<int>("--n-init") { Description = "k-means restarts (ours and scikit-learn's).", DefaultValueFactory = _ => 10 };
         var python = new Option<string>("--python") { Description = "Python with scikit-learn (Debian: python3-sklearn).", DefaultValueFactory = _ => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3" };
+        var threads = new Option<int>("--threads") { Description = "libtorch CPU threads (and OMP_NUM_THREADS for scikit-learn); 0 keeps the default.", DefaultValueFactory = _ => 0 };
         var neon = new Command("neon", "NEON k-means explanations: batched points/s in float32 and float64 vs per-point loops; k-means fit time and inertia vs scikit-learn.");
-        foreach (var o in new Option[] { n, d, k, loop, nInit, python }) neon.Options.Add(o);
-        neon.SetAction(pr => Neon(pr.GetValue(n), pr.GetValue(d), pr.GetValue(k), pr.GetValue(loop), pr.GetValue(nInit), pr.GetValue(python)!, pr.InvocationConfiguration.Output));
+        foreach (var o in new Option[] { n, d, k, loop, nInit, python, threads }) neon.Options.Add(o);
+        neon.SetAction(pr => Neon(pr.GetValue(n), pr.GetValue(d), pr.GetValue(k), pr.GetValue(loop), pr.GetValue(nInit), pr.GetValue(python)!, pr.GetValue(threads), pr.InvocationConfiguration.Output));
         bench.Subcommands.Add(neon);
         return bench;
     }
 
-    static int Neon(int n, int d, int k, int loopPoints, int nInit, string python, TextWriter output)
+    static int Neon(int n, int d, int k, int loopPoints, int nInit, string python, int threads, TextWriter output)
     {
         Progress.Enabled = false;
+        if (threads > 0) torch.set_num_threads(threads);
+        double load = File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
         var device = Devices.Default;
-        output.WriteLine($"NEON benchmark: N = {n}, d = {d}, K = {k}; {Devices.Describe()}; {Environment.ProcessorCount} logical CPUs");
+        output.WriteLine($"NEON benchmark: N = {n}, d = {d}, K = {k}; {Devices.Describe()}; {Environment.ProcessorCount} logical CPUs; load average at start {load}");
         var g = Seeds.Generator(0);
         var means = randn(new long[] { k, d }, dtype: float64, generator: g) * 1.5;
         var x64 = (means.index_select(0, randint(k, new long[] { n }, generator: g)) + randn(new long[] { n, d }, dtype: float64, generator: g)).to(device);
@@ -60,6 +63,7 @@ static class BenchCommand
             }
             var script = Path.Combine(Artifacts.RepositoryRoot() ?? ".", "benchmarks", "sklearn_kmeans.py");
             var psi = new ProcessStartInfo(python, $"\"{script}\" \"{data}\" {n} {d} {k} {nInit} 0") { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.Environment["OMP_NUM_THREADS"] = torch.get_num_threads().ToString();
             using var p = Process.Start(psi)!;
             var stdout = p.StandardOutput.ReadToEnd(); var stderr = p.StandardError.ReadToEnd();
             p.WaitForExit();

@@ -27,7 +27,7 @@ static class DatasetsCommand
                 return new[]
                 {
                     d.Id + (d.Optional ? " *" : ""), Short(d.Title, 44), Short(string.Join("; ", d.Papers), 40),
-                    cached ? "yes" : "no",
+                    cached ? "yes" : d.Files.Any(f => File.Exists(DatasetCache.PathFor(d, f.Name))) ? "damaged" : "no",
                     cached ? (m is null ? "?" : $"{m.Source} ({m.Fetched:yyyy-MM-dd})") : "",
                     cached ? Size(DatasetCache.SizeOf(d)) : Size(d.Files.Sum(f => f.Bytes)),
                 };

@@ -44,7 +44,13 @@ static class KernelCommand
             }
             log.Info($"starting: profile {Profile.Current.ToString().ToLowerInvariant()}, .NET {Environment.Version}");
             var server = new KernelServer(info, NotebookEngine.CreateWarm, log);
-            int code = server.Run();
+            int code;
+            try { code = server.Run(); }
+            catch (NetMQ.NetMQException e)
+            {
+                log.Error($"cannot listen on the connection file's ports ({e.Message}); is another kernel using {path}?");
+                code = 1;
+            }
             server.Dispose();
             // A cell thread stuck in code that ignores interrupts must not keep the process alive after shutdown.
             Environment.Exit(code);

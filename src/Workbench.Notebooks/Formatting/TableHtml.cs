@@ -25,6 +25,13 @@ public static class TableHtml
             bundle = Table(new[] { "key", "value" }, rows, rows.Count);
             return true;
         }
+        if (value is not IEnumerable && value.GetType().Name.Contains("AnonymousType", StringComparison.Ordinal))
+        {
+            // a single anonymous object: one row per property
+            var rows = Members(value.GetType()).Select(m => new[] { m.Name, Cell(m.Get(value)) }).ToList();
+            bundle = Table(new[] { "name", "value" }, rows, rows.Count);
+            return true;
+        }
         if (value is not IEnumerable seq) return false;
         var elementType = ElementType(value.GetType());
         if (elementType is null || IsScalar(elementType)) return false;

@@ -8,15 +8,26 @@ public static class Distances
 {
     /// <summary>
     /// ‖x_n − u_s‖² for every row of <paramref name="x"/> [N,d] and <paramref name="u"/> [S,d], as [N,S].
-    /// Expanded as ‖x‖² − 2x·u + ‖u‖² (one matmul) and clamped at 0 against rounding.
+    /// Expanded as ‖x‖² − 2x·u + ‖u‖² (one matmul) and clamped at 0 against rounding. <paramref name="xNorms"/> may
+    /// pass ‖x_n‖² when it is reused (Lloyd iterations).
     /// </summary>
-    public static Tensor Squared(Tensor x, Tensor u)
+    public static Tensor Squared(Tensor x, Tensor u, Tensor? xNorms = null)
     {
         using var scope = NewDisposeScope();
-        var xx = (x * x).sum(1, keepdim: true);
-        var uu = (u * u).sum(1).unsqueeze(0);
+        var xx = (xNorms ?? RowSquaredNorms(x)).unsqueeze(1);
+        var uu = RowSquaredNorms(u).unsqueeze(0);
         var d = x.matmul(u.T).mul_(-2).add_(xx).add_(uu).clamp_min_(0);
         return d.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// ‖x_n‖² for each row, [N], as batched dot products (no [N,d] temporary: large temporaries are what costs most
+    /// on machines where fresh memory is slow to map).
+    /// </summary>
+    public static Tensor RowSquaredNorms(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return x.unsqueeze(1).bmm(x.unsqueeze(2)).reshape(x.shape[0]).MoveToOuterDisposeScope();
     }
 
     /// <summary>Checks a data matrix: 2-D, floating point, finite. Throws with the first bad row and column.</summary>

@@ -92,11 +92,12 @@ public sealed class KMeans
         using var scope = NewDisposeScope();
         long n = x.shape[0], k = centroids.shape[0];
         var c = centroids.clone();
+        var xx = Distances.RowSquaredNorms(x);
         Tensor? labels = null;
         int it = 0;
         for (; it < maxIter; it++)
         {
-            var d = Distances.Squared(x, c);
+            var d = Distances.Squared(x, c, xx);
             var (minD, lab) = d.min(1);
             bool same = labels is not null && lab.eq(labels).all().item<bool>();
             labels = lab;
@@ -116,7 +117,7 @@ public sealed class KMeans
             c = newC;
             if (shift <= tolAbs) { it++; break; }
         }
-        var dFinal = Distances.Squared(x, c);
+        var dFinal = Distances.Squared(x, c, xx);
         var (m, l) = dFinal.min(1);
         double inertia = m.sum().ToDouble();
         return (c.MoveToOuterDisposeScope(), l.MoveToOuterDisposeScope(), inertia, it);

@@ -20,7 +20,8 @@ public static class KMeansPlusPlus
         var dt = x.dtype;
         var first = randint(n, new long[] { 1 }, generator: generator).item<long>();
         var centers = new List<long> { first };
-        var closest = Distances.Squared(x, x[TensorIndex.Slice(first, first + 1)]).squeeze(1); // [N]
+        var xx = Distances.RowSquaredNorms(x);
+        var closest = Distances.Squared(x, x[TensorIndex.Slice(first, first + 1)], xx).squeeze(1); // [N]
         for (int c = 1; c < k; c++)
         {
             var pot = closest.sum().ToDouble();
@@ -30,7 +31,7 @@ public static class KMeansPlusPlus
             else
                 candidates = multinomial(closest.to(float64).cpu(), trials, replacement: true, generator: generator).data<long>().ToArray();
             var cand = tensor(candidates, device: x.device);
-            var dc = Distances.Squared(x.index_select(0, cand), x); // [T,N]
+            var dc = Distances.Squared(x, x.index_select(0, cand), xx).T; // [T,N]
             var newClosest = minimum(closest.unsqueeze(0), dc);     // [T,N]
             var best = (int)newClosest.sum(1).argmin().item<long>();
             centers.Add(candidates[best]);

@@ -84,14 +84,16 @@ public sealed class KernelKMeans
             double gamma = 1.0 / (2.0 / (n * d) * (x - centre.index_select(0, labels)).pow(2).sum().ToDouble() + Epsilon);
             for (int it = 0; it < Iterations; it++)
             {
+                using var step = NewDisposeScope();
                 // tiny noise on the support vectors before the E-step (avoids repeated support vectors)
                 u = u + Noise / Math.Sqrt(2 * gamma) * randn(u.shape, dtype: x.dtype, generator: g).to(device);
                 var dist = Distances.Squared(x, u);                                        // [N,S]
-                labels = ClusterDistances(dist, svLabels, gamma).argmin(1);                 // E-step
+                labels = BlockDistances(dist, gamma).argmin(1);                             // E-step
                 (u, gamma) = MStep(x, u, svLabels, labels, gamma);
+                u.MoveToOuterDisposeScope(); labels.MoveToOuterDisposeScope();
             }
             var distF = Distances.Squared(x, u);
-            var lme = ClusterDistances(distF, svLabels, gamma);
+            var lme = BlockDistances(distF, gamma);
             labels = lme.argmin(1);
             double obj = ObjectiveOf(lme, labels, gamma, n, d);
             objectives.Add(obj);
@@ -110,6 +112,14 @@ public sealed class KernelKMeans
 
     /// <summary>Cluster of each row: smallest LME distance (Eq. 6), equivalently largest likelihood (Eq. 34).</summary>
     public Tensor Predict(Tensor x) { using var s = NewDisposeScope(); return ClusterDistances(x).argmin(1).MoveToOuterDisposeScope(); }
+
+    /// <summary>LME distances [N,K] when the support vectors come in blocks of M per cluster (as <see cref="Support"/> does).</summary>
+    Tensor BlockDistances(Tensor dist, double gamma)
+    {
+        using var scope = NewDisposeScope();
+        var r = Lme.Pool(dist.view(dist.shape[0], K, SupportPerCluster), -gamma, 2);
+        return r.MoveToOuterDisposeScope();
+    }
 
     /// <summary>[N,K] LME distances from [N,S] squared distances.</summary>
     public static Tensor ClusterDistances(Tensor dist, Tensor svLabels, double gamma)

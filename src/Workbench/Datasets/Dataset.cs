@@ -122,7 +122,8 @@ public sealed class Dataset
             if (_frame is null)
             {
                 var b = new FrameBuilder.Columns<int, string>();
-                foreach (var c in _columns) b.Add(c.Name, c.ToSeries());
+                var index = DataColumn.RowIndex(Count);
+                foreach (var c in _columns) b.Add(c.Name, c.ToSeries(index));
                 _frame = b.Frame;
             }
             return _frame;

@@ -39,11 +39,17 @@ public sealed class DatasetFetcher : IDisposable
     public FetchOutcome Fetch(DatasetInfo info, bool force = false)
     {
         var clock = Stopwatch.StartNew();
-        if (!force && DatasetCache.IsCached(info) && CachedSumsOk(info))
+        if (!force && DatasetCache.IsCached(info))
         {
-            var m = DatasetCache.ReadManifest(info.Id);
-            return new FetchOutcome(info.Id, m?.Source ?? "cache", true, DatasetCache.SizeOf(info), clock.Elapsed);
+            if (BadCachedFile(info) is not { } bad)
+            {
+                var m = DatasetCache.ReadManifest(info.Id);
+                return new FetchOutcome(info.Id, m?.Source ?? "cache", true, DatasetCache.SizeOf(info), clock.Elapsed);
+            }
+            _log.WriteLine($"{info.Id}: the cached {bad} does not match its checksum; fetching again");
         }
+        else if (!force && info.Files.Any(f => File.Exists(DatasetCache.PathFor(info, f.Name))))
+            _log.WriteLine($"{info.Id}: the cached copy is incomplete or has a file of the wrong size; fetching again");
         var attempts = new List<string>();
         for (int s = 0; s < info.Sources.Length; s++)
         {
@@ -76,16 +82,17 @@ public sealed class DatasetFetcher : IDisposable
         throw new DatasetFetchException(info.Id, attempts);
     }
 
-    static bool CachedSumsOk(DatasetInfo info)
+    /// <summary>The first cached file whose SHA-256 differs from the one recorded when it was fetched, or null.</summary>
+    static string? BadCachedFile(DatasetInfo info)
     {
         var manifest = DatasetCache.ReadManifest(info.Id);
         foreach (var f in info.Files)
         {
             var path = DatasetCache.PathFor(info, f.Name);
             string expected = manifest?.Files.FirstOrDefault(m => m.Name == f.Name)?.Sha256 ?? f.Sha256;
-            if (DatasetCache.Sha256Of(path) != expected) return false;
+            if (DatasetCache.Sha256Of(path) != expected) return f.Name;
         }
-        return true;
+        return null;
     }
 
     /// <summary>Puts every expected file into <paramref name="staging"/> and checks it; returns the sums recorded.</summary>

@@ -29,7 +29,11 @@ public static class ChartHtml
         int height = (int?)layout?["height"]?.GetValue<double>() ?? 480;
         int? width = (int?)layout?["width"]?.GetValue<double>();
         string size = width is null ? $"width:100%;height:{height}px" : $"width:{width}px;height:{height}px";
-        string lib = embedPlotly ? $"<script type=\"text/javascript\">{PlotlyJs}</script>\n" : "";
+        // plotly.js is a UMD bundle: where require.js is loaded (classic Jupyter Notebook) it would register as an AMD module
+        // and never set window.Plotly, so AMD's define is hidden while it loads.
+        string lib = embedPlotly
+            ? $"<script type=\"text/javascript\">(function() {{ var amd = window.define; window.define = undefined; try {{\n{PlotlyJs}\n}} finally {{ window.define = amd; }} }})();</script>\n"
+            : "";
         return $$"""
 {{lib}}<div id="{{id}}" style="{{size}}"></div>
 <script type="text/javascript">

@@ -16,7 +16,9 @@ public static class MidpointRule
     public static Tensor Apply(Tensor x, Tensor prototypes, Tensor coefficients)
     {
         using var scope = NewDisposeScope();
-        var r = 2 * x * coefficients.matmul(prototypes) - coefficients.matmul(prototypes * prototypes);
+        // in place: one [N,d] result, one [N,d] product (large temporaries are expensive where memory is slow to map)
+        var r = coefficients.matmul(prototypes).mul_(x).mul_(2);
+        r = r.addmm_(coefficients, prototypes * prototypes, beta: 1, alpha: -1);
         return r.MoveToOuterDisposeScope();
     }
 

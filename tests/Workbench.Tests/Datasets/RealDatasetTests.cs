@@ -133,6 +133,10 @@ public class RealDatasetTests
         Assert.Equal(60000, d.Where("split", "train").Count);
         Assert.Equal(Enumerable.Repeat(7000, 10), Counts(d));
         Assert.Equal("Ankle boot", d.LabelNames[d.Labels[0]]); // the first training image
+        var frame = d.Frame; // every pixel as read (bytes), the label code and the split
+        Assert.Equal((70000, 786), (frame.RowCount, frame.ColumnCount));
+        Assert.Equal("test", frame.GetColumn<string>("split").Get(69999));
+        Assert.Equal(9, frame.GetColumn<int>("label").Get(0));
         using var img = d.Take(500).Images();
         Assert.Equal(new long[] { 500, 1, 28, 28 }, img.shape);
         Assert.Equal(0.0, img.min().item<float>());

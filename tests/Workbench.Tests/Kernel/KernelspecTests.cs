@@ -27,6 +27,21 @@ public class KernelspecTests
     }
 
     [Fact]
+    public void UserInstallGoesWhereJupyterLooks()
+    {
+        var saved = Environment.GetEnvironmentVariable("JUPYTER_DATA_DIR");
+        try
+        {
+            Environment.SetEnvironmentVariable("JUPYTER_DATA_DIR", "/srv/jupyter-data");
+            Assert.Equal("/srv/jupyter-data/kernels", Kernelspec.UserKernelsDirectory());
+            Environment.SetEnvironmentVariable("JUPYTER_DATA_DIR", null);
+            if (OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("XDG_DATA_HOME") is null)
+                Assert.Equal(Path.Combine(Environment.GetEnvironmentVariable("HOME")!, ".local", "share", "jupyter", "kernels"), Kernelspec.UserKernelsDirectory());
+        }
+        finally { Environment.SetEnvironmentVariable("JUPYTER_DATA_DIR", saved); }
+    }
+
+    [Fact]
     public void LauncherRunsTheWorkbenchAssembly()
     {
         // Under the test host the process is dotnet (or testhost): either way the launcher is an existing file.

@@ -106,3 +106,14 @@ public class FormatterTests
         Assert.Contains("2 rows × 2 columns", bundle.PlainText);
     }
 }
+
+public class AnonymousObjectFormatting
+{
+    [Fact]
+    public void AnAnonymousObjectIsANameValueTable()
+    {
+        var b = Workbench.Notebooks.Formatting.Formatter.Format(new { N = 178, error = 8.9e-15 });
+        Assert.Contains("<td style=\"text-align:right;padding:0 .6em\">N</td>", (string)b.Data["text/html"]);
+        Assert.Contains("8.9E-15", b.PlainText);
+    }
+}
