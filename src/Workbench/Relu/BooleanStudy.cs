@@ -83,18 +83,29 @@ public static class BooleanStudy
     }
 
     /// <summary>
-    /// Whether a clustering is the partition §4 reports: exactly three clusters, one predicting 0 for all its samples, one
-    /// holding exactly the truth-table rows (v1, v2, v3) ∈ {111, 101} (the term v1 ∧ v3) and one exactly {110, 010}
-    /// (the term v2 ∧ ¬v3).
+    /// Whether a clustering is the partition §4 reports: exactly three clusters, one predicting 0 for all its samples
+    /// (target-0 rows only), one holding exactly the truth-table rows (v1, v2, v3) ∈ {111, 101} (the term v1 ∧ v3) and
+    /// one exactly {110, 010} (the term v2 ∧ ¬v3).
     /// </summary>
-    public static bool IsPapersPartition(ActivationClustering clustering, Tensor x)
+    public static bool IsPapersPartition(ActivationClustering clustering, Tensor x) =>
+        IsTermPartition(clustering, x, constantLabel: 0, ["111", "101"], ["110", "010"]);
+
+    /// <summary>
+    /// The mirror image of the paper's partition: one cluster predicting 1 for all target-1 rows, the others holding
+    /// exactly the terms of the negation ¬t = (¬v1 ∧ v3) ∨ (¬v2 ∧ ¬v3): rows {011, 001} and {100, 000}.
+    /// </summary>
+    public static bool IsMirroredPartition(ActivationClustering clustering, Tensor x) =>
+        IsTermPartition(clustering, x, constantLabel: 1, ["011", "001"], ["100", "000"]);
+
+    static bool IsTermPartition(ActivationClustering clustering, Tensor x, int constantLabel, string[] term1, string[] term2)
     {
         if (clustering.Count != 3) return false;
         var rows = TruthTable(clustering, x);
         var sets = Enumerable.Range(0, 3).Select(c => rows.Where(r => r.Cluster == c).Select(r => $"{r.V1}{r.V2}{r.V3}").OrderBy(s => s).ToArray()).ToList();
-        bool Has(params string[] combos) => sets.Any(s => s.SequenceEqual(combos.OrderBy(c => c)));
+        bool Has(string[] combos) => sets.Any(s => s.SequenceEqual(combos.OrderBy(c => c)));
         var table = ClusterTable.Build(clustering, x);
-        bool trivial = table.Rows.Any(r => r.PredictedPositive == 0 && sets[r.Cluster].All(c => Target(c[0] - '0', c[1] - '0', c[2] - '0') == 0));
-        return trivial && Has("111", "101") && Has("110", "010");
+        bool constant = table.Rows.Any(r => r.PredictedPositive == constantLabel &&
+            sets[r.Cluster].All(c => Target(c[0] - '0', c[1] - '0', c[2] - '0') == constantLabel));
+        return constant && Has(term1) && Has(term2);
     }
 }

@@ -85,34 +85,37 @@ public sealed class MlpTrainer
             using var bar = ShowProgress ? Progress.Start($"training {mlp.Inputs}-{string.Join("-", mlp.Hidden)}-{mlp.Outputs}", Epochs) : null;
             for (int epoch = 1; epoch <= Epochs; epoch++)
             {
-                using var epochScope = NewDisposeScope();
-                var order = Shuffle ? randperm(n, generator: gen).to(mlp.Device) : arange(n, device: mlp.Device);
-                var lossSum = zeros(1, ScalarType.Float64, device: mlp.Device);   // summed on the device: one sync per epoch
-                var hits = zeros(1, ScalarType.Int64, device: mlp.Device);
+                // optimizer.step() runs outside every dispose scope of this loop, so nothing Adam creates or keeps
+                // (state, cached scalars) can be disposed by a scope here; the epoch's own tensors are disposed explicitly.
+                using var order = Shuffle ? randperm(n, generator: gen).to(mlp.Device) : arange(n, device: mlp.Device);
+                using var lossSum = zeros(1, ScalarType.Float64, device: mlp.Device);   // summed on the device: one sync per epoch
+                using var hits = zeros(1, ScalarType.Int64, device: mlp.Device);
                 for (long b = 0; b < batches; b++)
                 {
-                    using var step = NewDisposeScope();
-                    long start = b * BatchSize, count = Math.Min(BatchSize, n - start);
-                    var idx = order.narrow(0, start, count);
-                    var xb = xs.index_select(0, idx);
-                    var yb = ys.index_select(0, idx);
-                    var hidden = new List<Tensor>();
-                    var pre = mlp.Run(xb, hidden);
-                    var loss = binary ? F.binary_cross_entropy_with_logits(pre, yb) : F.mse_loss(pre, yb);
-                    if (ActivityL1 > 0)
-                        foreach (var l in layers)
-                            loss = loss + hidden[l].abs().sum() * (ActivityL1 / count); // Keras l1 activity: a·Σ|h| / batch
-                    if (WeightDecay > 0)
-                        foreach (var fc in mlp.Linears)
-                            loss = loss + fc.weight!.pow(2).sum() * WeightDecay;     // Keras l2 kernel: λ·ΣW²
                     optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    using (no_grad())
+                    using (var step = NewDisposeScope())
                     {
-                        lossSum.add_(loss.detach().to(ScalarType.Float64) * count);
-                        if (binary) hits.add_(pre.gt(0).eq(yb.gt(0.5)).sum());
+                        long start = b * BatchSize, count = Math.Min(BatchSize, n - start);
+                        var idx = order.narrow(0, start, count);
+                        var xb = xs.index_select(0, idx);
+                        var yb = ys.index_select(0, idx);
+                        var hidden = new List<Tensor>();
+                        var pre = mlp.Run(xb, hidden);
+                        var loss = binary ? F.binary_cross_entropy_with_logits(pre, yb) : F.mse_loss(pre, yb);
+                        if (ActivityL1 > 0)
+                            foreach (var l in layers)
+                                loss = loss + hidden[l].abs().sum() * (ActivityL1 / count); // Keras l1 activity: a·Σ|h| / batch
+                        if (WeightDecay > 0)
+                            foreach (var fc in mlp.Linears)
+                                loss = loss + fc.weight!.pow(2).sum() * WeightDecay;     // Keras l2 kernel: λ·ΣW²
+                        loss.backward();
+                        using (no_grad())
+                        {
+                            lossSum.add_(loss.detach().to(ScalarType.Float64) * count);
+                            if (binary) hits.add_(pre.gt(0).eq(yb.gt(0.5)).sum());
+                        }
                     }
+                    optimizer.step();
                 }
                 var record = new EpochRecord(epoch, lossSum.item<double>() / n, binary ? (double)hits.item<long>() / n : double.NaN);
                 history.Add(record);
