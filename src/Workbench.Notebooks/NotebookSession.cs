@@ -191,8 +191,12 @@ public sealed class NotebookSession : IDisposable
         string? lineText = line is int l && l >= 1 && l <= lines.Length ? lines[l - 1].TrimEnd('\r') : null;
         var traceback = new List<string> { $"{e.GetType().FullName}: {e.Message}" };
         if (line is not null) traceback.Add($"at line {line}: {lineText?.Trim()}");
-        traceback.AddRange(trace.Split('\n').Select(s => s.TrimEnd('\r')).Where(s => s.Length > 0)
-            .Where(s => !s.Contains("Microsoft.CodeAnalysis.Scripting") && !s.Contains("System.Runtime.CompilerServices")));
+        var frames = trace.Split('\n').Select(s => s.TrimEnd('\r')).Where(s => s.Length > 0)
+            .Where(s => !s.Contains("Microsoft.CodeAnalysis.Scripting") && !s.Contains("System.Runtime.CompilerServices")).ToList();
+        const int head = 40, tail = 10;   // runaway recursion gives hundreds of thousands of frames: keep both ends
+        if (frames.Count > head + tail)
+            frames = frames.Take(head).Append($"   … {frames.Count - head - tail} more frames …").Concat(frames.Skip(frames.Count - tail)).ToList();
+        traceback.AddRange(frames);
         for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
             traceback.Add($" ---> {inner.GetType().FullName}: {inner.Message}");
         return new CellError(e.GetType().Name, e.Message, traceback, line, lineText);
