@@ -25,6 +25,7 @@ public static class NotebookRunner
         doc.ClearOutputs();
         var cells = doc.CodeCells.ToList();
         var clock = Stopwatch.StartNew();
+        var previousProfile = Profile.Current;
         Profile.Current = profile;
         var previousDir = Environment.CurrentDirectory;
         Environment.CurrentDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -49,6 +50,7 @@ public static class NotebookRunner
         finally
         {
             Environment.CurrentDirectory = previousDir;
+            Profile.Current = previousProfile;
         }
         var meta = doc.Root["metadata"] as JsonObject ?? new JsonObject();
         doc.Root["metadata"] = meta;

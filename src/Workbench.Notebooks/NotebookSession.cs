@@ -50,7 +50,7 @@ public sealed class NotebookSession : IDisposable
         _globals = new ScriptGlobals(this);
         ScriptOptions = ScriptOptions.Default
             .WithReferences(ReferencedAssemblies())
-            .WithImports(Imports.Concat(OptionalImports()))
+            .WithImports(Imports)
             .WithEmitDebugInformation(true)
             .WithFileEncoding(System.Text.Encoding.UTF8)
             .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest)
@@ -201,8 +201,6 @@ public sealed class NotebookSession : IDisposable
             traceback.Add($" ---> {inner.GetType().FullName}: {inner.Message}");
         return new CellError(e.GetType().Name, e.Message, traceback, line, lineText);
     }
-
-    static IEnumerable<string> OptionalImports() => Array.Empty<string>();
 
     /// <summary>Workbench.Core, this engine and everything they reference, transitively.</summary>
     static IEnumerable<MetadataReference> ReferencedAssemblies()

@@ -54,7 +54,7 @@ public class RunCommandTests
         Assert.True(r.Succeeded, NotebookRunner.Describe(r));
         var output = NotebookDocument.Load(outPath).CodeCells.First()["outputs"]![0]!;
         Assert.Equal("f", string.Concat(output["data"]!["text/plain"]!.AsArray().Select(n => (string?)n)));
-        Profile.Current = RunProfile.Quick;
+        Assert.Equal(RunProfile.Quick, Profile.Current); // the runner restores the caller's profile
     }
 
     [Fact]
