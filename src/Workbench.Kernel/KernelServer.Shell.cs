@@ -149,6 +149,9 @@ public sealed partial class KernelServer
 
         if (result.Error is { } error)
         {
+            // Only requests queued before the client can have seen this failure are aborted: taken before the reply,
+            // so a cell sent in answer to the error reply is never caught by it.
+            var queued = request.GetBool("stop_on_error", true) ? TakeQueued() : new List<JupyterMessage>();
             var traceback = Traceback(error);
             Publish(request, "error", new JsonObject { ["ename"] = error.Name, ["evalue"] = error.Message, ["traceback"] = traceback });
             Reply(request, Channel.Shell, "execute_reply", new JsonObject
@@ -157,7 +160,7 @@ public sealed partial class KernelServer
                 ["ename"] = error.Name, ["evalue"] = error.Message, ["traceback"] = traceback.DeepClone(),
             });
             _log.Info($"cell {count} failed after {clock.ElapsedMilliseconds} ms: {error.Name}");
-            if (request.GetBool("stop_on_error", true)) AbortQueuedExecutes();
+            foreach (var m in queued) HandleShell(m, abort: true);
             return;
         }
         if (result.Value is { } value && !silent)
@@ -174,11 +177,11 @@ public sealed partial class KernelServer
     }
 
     /// <summary>After a failed cell, execute requests already queued behind it are answered "aborted" (ipykernel's stop_on_error).</summary>
-    void AbortQueuedExecutes()
+    List<JupyterMessage> TakeQueued()
     {
         var queued = new List<JupyterMessage>();
         while (_shellQueue.TryTake(out var m)) queued.Add(m);
-        foreach (var m in queued) HandleShell(m, abort: true);
+        return queued;
     }
 
     /// <summary>Jupyter traceback lines: "Name: message", the failing line of the cell, then the engine's frames.</summary>
