@@ -67,15 +67,16 @@ public static class SyntheticSeries
     /// Cylinder-Bell-Funnel (Saito 1994), T = 128, t = 1..128, per series a ~ U{16..32}, b − a ~ U{32..96}, η ~ N(0,1),
     /// noise ε(t) ~ N(0,1) per point, χ = 1 on [a, b] (ends included):
     /// cylinder (6+η)χ + ε; bell (6+η)χ(t−a)/(b−a) + ε; funnel (6+η)χ(b−t)/(b−a) + ε. Labels 0, 1, 2 (UCR 1, 2, 3).
-    /// Then z-normalised. UCR sizes are 30 / 900. When <paramref name="normalize"/> is false the raw series are returned.
+    /// Then z-normalised. UCR sizes are 30 / 900. When <paramref name="normalize"/> is false the raw series are returned;
+    /// <paramref name="noise"/> scales ε (1 as defined; 0 exposes the class shapes, for checks).
     /// </summary>
-    public static SeriesSplit Cbf(int nTrain = 30, int nTest = 900, long seed = 0, bool normalize = true)
+    public static SeriesSplit Cbf(int nTrain = 30, int nTest = 900, long seed = 0, bool normalize = true, double noise = 1.0)
     {
         CheckSizes(nTrain, nTest, 3);
-        return Split("cbf", (n, g) => CbfRaw(n, g, normalize), nTrain, nTest, seed, ["cylinder", "bell", "funnel"]);
+        return Split("cbf", (n, g) => CbfRaw(n, g, normalize, noise), nTrain, nTest, seed, ["cylinder", "bell", "funnel"]);
     }
 
-    static (Tensor, Tensor) CbfRaw(int n, Generator g, bool normalize)
+    static (Tensor, Tensor) CbfRaw(int n, Generator g, bool normalize, double noise)
     {
         using var scope = NewDisposeScope();
         var y = Labels(n, 3, g);
@@ -88,7 +89,7 @@ public static class SyntheticSeries
         var amp = (6 + eta) * chi;
         var yc = y.unsqueeze(1);
         var shape = where(yc.eq(0), ones_like(t), where(yc.eq(1), (t - a) / (b - a), (b - t) / (b - a)));
-        var x = amp * shape + eps;
+        var x = amp * shape + noise * eps;
         if (normalize) x = ZNormalize(x);
         return (x.to_type(ScalarType.Float32).MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());
     }
