@@ -22,7 +22,7 @@ public class SyntheticSeriesTests
             int a, b;
             switch (y[n])
             {
-                case 0: a = first; b = last; Assert.All(nz, i => Assert.Equal(row[nz[0]], row[i], 9)); break; // cylinder: constant 6+η on [a,b]
+                case 0: a = first; b = last; Assert.All(nz, i => Assert.Equal(row[nz[0]], row[i], 5)); break; // cylinder: constant 6+η on [a,b]
                 case 1: b = last; a = first - 1; break;  // bell: 0 at t = a
                 default: a = first; b = last + 1; break; // funnel: 0 at t = b
             }
@@ -34,7 +34,7 @@ public class SyntheticSeriesTests
                 foreach (int i in nz)
                 {
                     double t = i + 1, expected = amp * (y[n] == 1 ? (t - a) / (b - a) : (b - t) / (b - a));
-                    Assert.Equal(expected, row[i], 9);
+                    Assert.Equal(expected, row[i], 4); // float32 output
                 }
             }
         }
@@ -47,7 +47,7 @@ public class SyntheticSeriesTests
         {
             var a = SyntheticSeries.Generate(id, 24, 48, seed: 3);
             var b = SyntheticSeries.Generate(id, 24, 48, seed: 3);
-            Assert.True(a.XTest.equal(b.XTest).item<bool>());
+            Assert.True(a.XTest.eq(b.XTest).all().item<bool>());
             Assert.Equal(48, a.XTest.shape[0]);
             var mean = a.XTest.mean([1]).abs().max().ToDouble();
             var sd = a.XTest.std(1, unbiased: false);
@@ -69,14 +69,16 @@ public class SyntheticSeriesTests
         for (int n = 0; n < y.Length; n++)
         {
             var row = x.Skip(n * 128).Take(128).ToArray();
-            // the plateaus are runs of ≥ 8 equal values; their order of sign gives up (−,+) or down (+,−)
-            var runs = new List<double>();
+            // the plateaus are runs of ≥ 8 equal values; + for the +5 level, − for −5. Up = (−, +), down = (+, −);
+            // when the second pattern starts right after the first and the levels meet, the two middle plateaus merge.
+            var runs = new List<char>();
             int i = 0;
-            while (i < 128) { int j = i; while (j + 1 < 128 && row[j + 1] == row[i]) j++; if (j - i + 1 >= 8) runs.Add(row[i]); i = j + 1; }
-            Assert.Equal(4, runs.Count);
-            bool firstUp = runs[0] < runs[1], secondUp = runs[2] < runs[3];
-            Assert.Equal(y[n] is 1 or 3, firstUp);
-            Assert.Equal(y[n] is 2 or 3, secondUp);
+            while (i < 128) { int j = i; while (j + 1 < 128 && row[j + 1] == row[i]) j++; if (j - i + 1 >= 8) runs.Add(row[i] > 0 ? '+' : '-'); i = j + 1; }
+            string up = "-+", down = "+-";
+            string expected = (y[n] is 1 or 3 ? up : down) + (y[n] is 2 or 3 ? up : down);
+            string merged = expected[1] == expected[2] ? expected.Remove(2, 1) : expected;
+            string got = new string(runs.ToArray());
+            Assert.True(got == expected || got == merged, $"series {n}, class {y[n]}: plateaus {got}, expected {expected}");
         }
     }
 }
