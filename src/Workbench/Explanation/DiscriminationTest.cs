@@ -77,35 +77,57 @@ public static class DiscriminationTest
         if (x.shape[0] < cam.K) throw new ArgumentException($"The test needs at least K = {cam.K} samples; got {x.shape[0]}.");
         using var scope = NewDisposeScope();
         var a = cam.Activations(x);
+        var before = Before(cam, a);
+        var after = new double[cam.K];
+        for (int i = 0; i < cam.K; i++)
+        {
+            var w = cam.ChannelWeights(a, i);
+            if (weightsOverride is not null) w = weightsOverride(i, w);
+            after[i] = ShareAfter(cam, a, w, i);
+        }
+        return new DiscriminationResult(before, after);
+    }
+
+    static double[] Before(GradCeam cam, Tensor a)
+    {
+        using var scope = NewDisposeScope();
         var before = Assign(TailBatched(cam, a), cam.Centroids);
-        int k = cam.K; double n = x.shape[0];
-        var b = new double[k]; var af = new double[k];
-        for (int i = 0; i < k; i++)
+        double n = a.shape[0];
+        var b = new double[cam.K];
+        for (int i = 0; i < cam.K; i++)
         {
             b[i] = before.eq(i).sum().ToDouble() / n;
             if (b[i] == 0) throw new InvalidOperationException($"Cluster {i} holds no sample of x before re-weighting; the ratio is undefined. Run the test on the data the centroids were fitted on.");
-            var w = cam.ChannelWeights(a, i);
-            if (weightsOverride is not null) w = weightsOverride(i, w);
-            var after = Assign(TailBatched(cam, Reweight(a, w, cam.Variant)), cam.Centroids);
-            af[i] = after.eq(i).sum().ToDouble() / n;
         }
-        return new DiscriminationResult(b, af);
+        return b;
+    }
+
+    static double ShareAfter(GradCeam cam, Tensor a, Tensor w, int i)
+    {
+        using var scope = NewDisposeScope();
+        var after = Assign(TailBatched(cam, Reweight(a, w, cam.Variant)), cam.Centroids);
+        return after.eq(i).sum().ToDouble() / a.shape[0];
     }
 
     /// <summary>
     /// Baseline (our addition): cluster i's channel weights with their channel axis randomly permuted (same permutation for all samples,
-    /// hence the same norm per sample), averaged over <paramref name="repeats"/> draws. Returns the mean after-shares per cluster.
+    /// hence the same norm per sample), <paramref name="repeats"/> draws per cluster; the after-share is the mean over the draws.
     /// </summary>
     public static DiscriminationResult RandomPermutationBaseline(GradCeam cam, Tensor x, int repeats = 20, long seed = 0)
     {
         if (repeats < 1) throw new ArgumentException($"repeats must be ≥ 1; got {repeats}.");
+        if (x.shape[0] < cam.K) throw new ArgumentException($"The test needs at least K = {cam.K} samples; got {x.shape[0]}.");
+        using var scope = NewDisposeScope();
         var g = Seeds.Generator(seed);
-        DiscriminationResult? acc = null;
-        for (int r = 0; r < repeats; r++)
+        var a = cam.Activations(x);
+        var before = Before(cam, a);
+        var after = new double[cam.K];
+        for (int i = 0; i < cam.K; i++)
         {
-            var res = Run(cam, x, (i, w) => w.index_select(1, randperm(w.shape[1], generator: g).to(w.device)));
-            acc = acc is null ? res : new DiscriminationResult(acc.Before, acc.After.Zip(res.After, (p, q) => p + q).ToArray());
+            var w = cam.ChannelWeights(a, i);
+            for (int r = 0; r < repeats; r++)
+                after[i] += ShareAfter(cam, a, w.index_select(1, randperm(w.shape[1], generator: g).to(w.device)), i) / repeats;
         }
-        return new DiscriminationResult(acc!.Before, acc.After.Select(v => v / repeats).ToArray());
+        return new DiscriminationResult(before, after);
     }
 }
