@@ -72,7 +72,7 @@ public sealed class ResidualBlock1D : nn.Module<Tensor, Tensor>
 /// <see cref="ResidualBlock1D"/> (filters [64, 128, 128]) → global average pooling → Dense(m) (linear); decoder =
 /// Dense(T·C) (linear) → reshape (C, T) → blocks with the filters reversed ([128, 128, 64]) → Conv1D(C, 3, 'same')
 /// (linear). The target layer is the ReLU after the residual add of the last encoder block. Keras initialisation
-/// and BatchNorm settings (<see cref="KerasInit"/>) from <paramref name="seed"/>. Call <c>eval()</c> before explaining
+/// and BatchNorm settings (<see cref="KerasInit"/>) from the constructor's seed. Call <c>eval()</c> before explaining
 /// (BatchNorm in inference mode, samples independent).
 /// </summary>
 public sealed class ResNetAutoencoder1D : nn.Module<Tensor, Tensor>, IConvAutoencoder
