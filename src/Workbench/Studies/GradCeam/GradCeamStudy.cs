@@ -143,7 +143,7 @@ public static class GradCeamStudy
 
     /// <summary>
     /// Series coloured by heatmaps: groups laid out left to right (x offset), series within a group stacked (y offset 6).
-    /// Colours are the given heat values, each series normalised to its own min..max (<c>Spectral_r</c> as the official plots); the colour bar is the first series'.
+    /// Colours are the given heat values, each series normalised to its own min..max (Jet, low blue to high red, close to the official plots' Spectral_r, which plotly.js lacks); the colour bar is the first series'.
     /// </summary>
     public static GenericChart ColouredSeries(string title, IReadOnlyList<(string Name, Tensor Series, Tensor Heat)> groups)
     {
@@ -162,7 +162,7 @@ public static class GradCeamStudy
                 var cs = Enumerable.Range(0, (int)T).Select(t => hv[i * T + t]).ToArray();
                 traces.Add(Figure.Trace("scatter", ("x", xs), ("y", ys), ("mode", "lines+markers"), ("name", name), ("legendgroup", name),
                     ("showlegend", i == 0), ("line", new { color = "lightgrey", width = 1 }),
-                    ("marker", new { color = cs, colorscale = "Spectral", reversescale = true, size = 5, showscale = bar, cmin = cs.Min(), cmax = cs.Max(),
+                    ("marker", new { color = cs, colorscale = "Jet", size = 5, showscale = bar, cmin = cs.Min(), cmax = cs.Max(),
                         colorbar = new { title = new { text = "heat" } } })));
                 bar = false;
             }
