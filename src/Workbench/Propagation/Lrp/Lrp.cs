@@ -59,7 +59,8 @@ public static class Lrp
                 {
                     fired.Add(mod);
                     var outp = output;
-                    if (plan.Identity.Contains(mod)) outp = input;
+                    // new handles: Sequential disposes the handles of its intermediate results
+                    if (plan.Identity.Contains(mod)) outp = input.alias();
                     else
                     {
                         Tensor? w = null, b = null;
@@ -67,7 +68,7 @@ public static class Lrp
                         else if (ParametricLayers.Is(mod)) (w, b) = ParametricLayers.Parameters(mod);
                         if (rule is not null) outp = rule.Forward(new LayerCall(name, mod, input, outp.detach(), w, b));
                     }
-                    if (capture) captured[name] = outp;
+                    if (capture) { captured[name] = outp; return outp.alias(); }
                     return outp;
                 });
                 removers.Add(hook.remove);
