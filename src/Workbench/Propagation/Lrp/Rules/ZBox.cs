@@ -6,7 +6,7 @@ namespace Workbench.Propagation.Lrp.Rules;
 /// <summary>
 /// LRP-z^B for inputs in a box l ≤ x ≤ h (Montavon et al. 2017; zennit <c>ZBox</c>):
 /// R_i = Σ_j (x_i w_ij − l_i w⁺_ij − h_i w⁻_ij) / (z_j − (W⁺l + b⁺)_j − (W⁻h + b⁻)_j) · R_j.
-/// <paramref name="low"/>/<paramref name="high"/> broadcast against one input without its batch axis, e.g. [C,1,1] per channel.
+/// The bounds broadcast against one input without its batch axis, e.g. [C,1,1] per channel.
 /// </summary>
 public sealed class ZBox : IRule
 {
