@@ -51,6 +51,6 @@ public static class HeatmapGrid
         var yt = Enumerable.Range(0, (int)r).Select(i => i * (h + gap) + h / 2.0).ToArray();
         return Figure.Chart(traces, title, "", "", (int)(tilePixels * (c + 1) + 200), (int)(tilePixels * r + 140),
             xaxis: new { title = new { text = "input and rule" }, tickvals = xt, ticktext = new[] { "input" }.Concat(columns).ToArray(), showgrid = false, zeroline = false },
-            yaxis: new { title = new { text = "image" }, tickvals = yt, ticktext = rows.ToArray(), autorange = "reversed", scaleanchor = "x", showgrid = false, zeroline = false });
+            yaxis: new { title = new { text = "image" }, tickvals = yt, ticktext = rows.ToArray(), autorange = "reversed", scaleanchor = "x", showgrid = false, zeroline = false, automargin = true });
     }
 }
