@@ -33,7 +33,7 @@ public class DeepHeadTests
         var (x, mu) = Points(seed, 50, d, k);
         var deep = new NeuralizedDeepClustering(nn.Identity(), mu);
         var flat = new NeuralizedKMeans(mu);
-        Assert.Equal(Vec(flat.Assign(x)), Vec(deep.Predict(x, CPU)));
+        Assert.Equal(Vec(flat.Predict(x)), Vec(deep.Predict(x, CPU)));
         foreach (var beta in new[] { 0.0, 0.7, double.PositiveInfinity })
         {
             using var e0 = flat.Explain(x, beta);
@@ -49,7 +49,7 @@ public class DeepHeadTests
         var (x, mu) = Points(seed, 40, d, k);
         var deep = new NeuralizedDeepClustering(nn.Identity(), mu, soft: true);
         var flat = new NeuralizedDeepSoftClustering(mu);
-        Assert.Equal(Vec(flat.Assign(x)), Vec(deep.Predict(x, CPU)));
+        Assert.Equal(Vec(flat.Predict(x)), Vec(deep.Predict(x, CPU)));
         using var e0 = flat.Explain(x, 0.5);
         using var e1 = deep.Explain(x, new Composite(), 0.5, device: CPU);
         Close(Vec(e0.Relevance), Vec(e1.Relevance), 1e-8, "R");
