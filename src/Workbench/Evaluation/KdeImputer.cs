@@ -125,7 +125,7 @@ public sealed class KdeImputer
         z = z.to(Device).to_type(ScalarType.Float64);
         given = given.to(Device);
         var diff = (z.unsqueeze(1) - Data.unsqueeze(0)).pow_(2) * given.unsqueeze(1).to_type(ScalarType.Float64);  // [B,N,d]
-        var draw = Sample(diff.sum(2), generator);
+        var draw = Sample(diff.sum(new long[] { 2 }), generator);
         return where(given, z, draw).MoveToOuterDisposeScope();
     }
 }

@@ -41,7 +41,7 @@ public static class RelevanceMethods
         long b = x.shape[0], d = x.shape[1];
         x = x.to(kde.Device).to_type(ScalarType.Float64);
         var full = (x.unsqueeze(1) - kde.Data.unsqueeze(0)).pow_(2);                      // [B,N,d]
-        var total = full.sum(2);                                                           // [B,N]
+        var total = full.sum(new long[] { 2 });                                                           // [B,N]
         var f0 = model.F(x, c);
         var r = zeros(b, d, dtype: ScalarType.Float64, device: x.device);
         var cs = c.repeat(samples);
