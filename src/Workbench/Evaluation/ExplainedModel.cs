@@ -53,13 +53,17 @@ public sealed class ExplainedModel
         return 1.0 / mean;
     }
 
+    /// <summary>
+    /// Any neuralized clustering (<see cref="INeuralizedClustering"/>: k-means, soft, kernel, deep) on
+    /// <paramref name="dimensions"/> input features; pass the k-means <paramref name="centroids"/> to enable NCA.
+    /// </summary>
+    public static ExplainedModel From(INeuralizedClustering model, long dimensions, Tensor? centroids = null, string? name = null) =>
+        new(name ?? model.GetType().Name, model.K, dimensions, model.Predict, (x, c) => model.F(x, c),
+            (x, b, c) => { using var e = model.Explain(x, b, c); return e.Relevance.clone(); }, centroids);
+
     /// <summary>Neuralized k-means (NEON Prop. 1): f_c = min_{k≠c} w_kᵀx + b_k; NCA available.</summary>
-    public static ExplainedModel From(NeuralizedKMeans model) =>
-        new("k-means", model.K, model.Dimensions, model.Assign, (x, c) => model.F(x, c),
-            (x, b, c) => { using var e = model.Explain(x, b, c); return e.Relevance.clone(); }, model.Centroids);
+    public static ExplainedModel From(NeuralizedKMeans model) => From(model, model.Dimensions, model.Centroids, "k-means");
 
     /// <summary>Neuralized kernel k-means (NEON Prop. 5); no NCA.</summary>
-    public static ExplainedModel From(NeuralizedKernelKMeans model) =>
-        new("kernel k-means", model.K, model.Dimensions, model.Assign, (x, c) => model.F(x, c),
-            (x, b, c) => { using var e = model.Explain(x, b, c); return e.Relevance.clone(); });
+    public static ExplainedModel From(NeuralizedKernelKMeans model) => From(model, model.Dimensions, null, "kernel k-means");
 }

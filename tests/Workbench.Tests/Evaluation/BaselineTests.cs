@@ -63,7 +63,7 @@ public class BaselineTests
     public void GradientsMatchFiniteDifferences()
     {
         var (x, _, _) = KMeansModel(4, 5, n: 40, d: 3);
-        var kk = new KernelKMeans(3, supportPerCluster: 4, iterations: 10, restarts: 1, seed: 1).Fit(x);
+        var kk = new KernelKMeans(3, supportPerCluster: 4, maxIter: 10, nInit: 1, seed: 1).Fit(x);
         var models = new[] { KMeansModel(4, 5, n: 40, d: 3).Model, ExplainedModel.From(new NeuralizedKernelKMeans(kk.Support, kk.SupportLabels, kk.Gamma)) };
         foreach (var model in models)
         {
@@ -100,7 +100,7 @@ public class BaselineTests
     public void KernelModelHasNoNca()
     {
         var (x, _, _) = KMeansModel(3, 9);
-        var kk = new KernelKMeans(3, supportPerCluster: 3, iterations: 5, restarts: 1, seed: 1).Fit(x);
+        var kk = new KernelKMeans(3, supportPerCluster: 3, maxIter: 5, nInit: 1, seed: 1).Fit(x);
         var model = ExplainedModel.From(new NeuralizedKernelKMeans(kk.Support, kk.SupportLabels, kk.Gamma));
         var methods = RelevanceMethods.Create(model, new KdeImputer(x), 1.0);
         Assert.DoesNotContain(methods, m => m.Name == "nca");

@@ -64,7 +64,7 @@ public sealed class EvaluateCliTests : IDisposable
     public void KernelEvaluationSkipsNcaAndRejectsIt()
     {
         var x = Data();
-        var kk = new KernelKMeans(3, supportPerCluster: 3, iterations: 5, restarts: 1, seed: 1).Fit(x);
+        var kk = new KernelKMeans(3, supportPerCluster: 3, maxIter: 5, nInit: 1, seed: 1).Fit(x);
         Write("X.csv", x); Write("U.csv", kk.Support);
         Csv.Write(P("L.csv"), new[] { "cluster" }, kk.SupportLabels.data<long>().ToArray().Select(l => (IReadOnlyList<object>)new object[] { l }));
         string g = kk.Gamma.ToString("R", CultureInfo.InvariantCulture);

@@ -99,7 +99,7 @@ public static class TableOne
             case "kmeans":
                 return ExplainedModel.From(new NeuralizedKMeans(new KMeans(k, nInit: nInit, seed: seed).Fit(x).Centroids));
             case "kernel":
-                var kk = new KernelKMeans(k, supportPerCluster: supportPerCluster, iterations: 100, restarts: kernelRestarts, seed: seed).Fit(x);
+                var kk = new KernelKMeans(k, supportPerCluster: supportPerCluster, maxIter: 100, nInit: kernelRestarts, seed: seed).Fit(x);
                 return ExplainedModel.From(new NeuralizedKernelKMeans(kk.Support, kk.SupportLabels, kk.Gamma));
             default:
                 throw new ArgumentException($"unknown model '{model}'; use kmeans or kernel.");
