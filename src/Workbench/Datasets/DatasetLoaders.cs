@@ -10,7 +10,7 @@ internal static class DatasetLoaders
     {
         var format = info.Format ?? throw new InvalidOperationException(
             $"Dataset '{info.Id}' is cataloged for fetching only; its files are in {DatasetCache.DirectoryFor(info.Id)}.");
-        RequireCached(info);
+        Datasets.EnsureCached(info);
         var manifest = DatasetCache.ReadManifest(info.Id);
         var history = new List<string> { $"{info.Id}: {info.Title}; from {manifest?.Source ?? "the cache"}" + (manifest is null ? "" : $" on {manifest.Fetched:yyyy-MM-dd}") };
         return format.Kind switch
@@ -24,21 +24,6 @@ internal static class DatasetLoaders
             "mnist-json" => MnistJson(info, format, history),
             _ => throw new InvalidOperationException($"Dataset '{info.Id}': unknown format '{format.Kind}' in the catalog."),
         };
-    }
-
-    static void RequireCached(DatasetInfo info)
-    {
-        var missing = info.Files.Where(f => !File.Exists(DatasetCache.PathFor(info, f.Name))).Select(f => f.Name).ToArray();
-        if (missing.Length == info.Files.Length)
-            throw new DatasetNotCachedException(info.Id,
-                $"Dataset '{info.Id}' ({info.Title}) is not in the cache {DatasetCache.DirectoryFor(info.Id)}. " +
-                $"Fetch it with:  {Datasets.FetchCommand(info.Id)}   (or from C#: Datasets.Fetch(\"{info.Id}\")). " +
-                $"The cache folder is set by {DatasetCache.EnvironmentVariable}.");
-        if (missing.Length > 0 || !DatasetCache.IsCached(info))
-            throw new DatasetNotCachedException(info.Id,
-                $"Dataset '{info.Id}' is only partly in the cache {DatasetCache.DirectoryFor(info.Id)} " +
-                (missing.Length > 0 ? $"(missing {string.Join(", ", missing)})" : "(a file has the wrong size)") +
-                $". Fetch it again with:  {Datasets.FetchCommand(info.Id)} --force");
     }
 
     static string FilePath(DatasetInfo info, string name) => DatasetCache.PathFor(info, name);
