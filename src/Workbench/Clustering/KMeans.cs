@@ -48,6 +48,7 @@ public sealed class KMeans
         Distances.CheckData(x);
         var device = Devices.Resolve(Device);
         if (x.shape[0] < K) throw new ArgumentException($"k-means with K = {K} needs at least {K} points; got {x.shape[0]}.");
+        DistinctRows.Require(x, K, "k-means"); // else duplicate centroids and an empty cluster
         using var scope = NewDisposeScope();
         x = x.to(device);
         var g = Seeds.Generator(Seed);

@@ -35,9 +35,9 @@ internal static class DatasetLoaders
     static Dataset SklearnCsv(DatasetInfo info, DatasetFormat format, List<string> history)
     {
         var file = info.Files[0].Name;
-        var records = CsvReader.ReadRecords(FilePath(info, file));
+        var records = CsvReader.ReadLines(FilePath(info, file));
         if (records.Count == 0) throw new DataFormatException($"{file}: empty file.");
-        var head = records[0];
+        var head = records[0].Fields;
         if (head.Length < 2 || !int.TryParse(head[0], out int n) || !int.TryParse(head[1], out int d))
             throw new DataFormatException($"{file}: line 1 should be 'n_samples,n_features,class names…' (scikit-learn format), found '{string.Join(",", head)}'.");
         var rows = records.Skip(1).ToList();
@@ -47,7 +47,7 @@ internal static class DatasetLoaders
         if (featureNames.Length != d)
             throw new DataFormatException($"{file}: {d} features announced, the catalog names {featureNames.Length}.");
         string label = format.Label ?? "target";
-        var columns = CsvReader.ToColumns(rows, [.. featureNames, label], file, 2);
+        var columns = CsvReader.ToColumns(rows, [.. featureNames, label], file, hasHeader: false);
         columns[^1] = ToCodes(columns[^1], file);
         var labelNames = head.Length > 2 ? head[2..] : format.LabelNames;
         return new Dataset(info.Id, info.Title, columns, featureNames, label, labelNames, format.Image, history);
@@ -57,11 +57,11 @@ internal static class DatasetLoaders
     static Dataset Csv(DatasetInfo info, DatasetFormat format, List<string> history)
     {
         var file = info.Files[0].Name;
-        var rows = CsvReader.ReadRecords(FilePath(info, file));
+        var rows = CsvReader.ReadLines(FilePath(info, file));
         var featureNames = format.FeatureNames ?? PixelNames(format.Image)
             ?? throw new InvalidOperationException($"Dataset '{info.Id}': the catalog gives neither feature names nor an image shape.");
         string label = format.Label ?? "target";
-        var columns = CsvReader.ToColumns(rows, [.. featureNames, label], file, 1);
+        var columns = CsvReader.ToColumns(rows, [.. featureNames, label], file, hasHeader: false);
         columns[^1] = ToCodes(columns[^1], file);
         return new Dataset(info.Id, info.Title, columns, featureNames, label, format.LabelNames, format.Image, history);
     }
