@@ -14,10 +14,10 @@ public static class DistinctRows
         long n = x.shape[0];
         if (atLeast is long k && n > 4 * k)
         {
-            var (head, _, _) = x[TensorIndex.Slice(0, 4 * k)].unique_dim(0);
+            var (head, _, _) = x[TensorIndex.Slice(0, 4 * k)].unique(dim: 0);
             if (head.shape[0] >= k) return head.shape[0];
         }
-        var (all, _, _) = x.unique_dim(0);
+        var (all, _, _) = x.unique(dim: 0);
         return all.shape[0];
     }
 

@@ -15,7 +15,7 @@ public sealed class CliBoundaryTests : IDisposable
     static (int Code, string Out, string Err) Run(params string[] args)
     {
         var o = new StringWriter(); var e = new StringWriter();
-        int code = Cli.Invoke(args, o, e);
+        int code = CliBoundary.Invoke(args, o, e);
         return (code, o.ToString(), e.ToString());
     }
 

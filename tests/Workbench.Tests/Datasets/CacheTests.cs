@@ -97,7 +97,7 @@ public class CacheTests
     }
 
     [Fact]
-    public void ParallelTasksFetchOnceAndAllGetTheSameFiles()
+    public async Task ParallelTasksFetchOnceAndAllGetTheSameFiles()
     {
         using var server = new SlowServer(TimeSpan.FromMilliseconds(800));
         var root = TempDir();
@@ -108,9 +108,9 @@ public class CacheTests
             using var online = WbDatasets.UseOffline(false);
             return DatasetLoaders.Load(info).Column("b");
         })).ToArray();
-        Task.WaitAll(tasks);
+        var columns = await Task.WhenAll(tasks);
         Assert.Equal(1, server.Requests);                             // the others waited for the lock and reused it
-        foreach (var t in tasks) Assert.Equal(new[] { 2, 4.25, 0 }, t.Result);
+        foreach (var b in columns) Assert.Equal(new[] { 2, 4.25, 0 }, b);
         Assert.Equal(Data, File.ReadAllBytes(Path.Combine(root, "toy-cache", "data.csv")));
         Directory.Delete(root, true);
     }
@@ -180,13 +180,13 @@ public class CacheTests
     }
 
     [Fact]
-    public void TwoProcessesFetchingOneDatasetFetchItOnce()
+    public async Task TwoProcessesFetchingOneDatasetFetchItOnce()
     {
         // `workbench datasets fetch iris` twice at once into an empty cache (iris comes from Debian's python3-sklearn here).
         var root = TempDir();
         var first = Task.Run(() => RunWorkbench(root, "datasets", "fetch", "iris", "--timeout", "3"));
         var second = Task.Run(() => RunWorkbench(root, "datasets", "fetch", "iris", "--timeout", "3"));
-        var results = new[] { first.Result, second.Result };
+        var results = await Task.WhenAll(first, second);
         foreach (var r in results) Assert.True(r.Code == 0, r.Output);
         Assert.Single(results, r => r.Output.Contains("iris: fetched from"));
         Assert.Single(results, r => r.Output.Contains("iris: already cached"));

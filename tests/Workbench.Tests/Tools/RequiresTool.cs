@@ -71,7 +71,7 @@ public static class OptionalTools
     }
 }
 
-/// <summary>A fact that is skipped, with the reason and the install command, when <paramref name="tool"/> is absent
+/// <summary>A fact that is skipped, with the reason and the install command, when its tool is absent
 /// (xunit 2 has no dynamic skip: the reason is set when the test is discovered).</summary>
 public sealed class RequiresToolFactAttribute : FactAttribute
 {

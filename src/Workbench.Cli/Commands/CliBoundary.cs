@@ -7,7 +7,7 @@ namespace Workbench.Cli.Commands;
 /// <c>error: …</c> line on standard error and exit code 1. <c>--verbose</c> (anywhere on the line) adds the exception's
 /// type and stack trace; for <c>workbench kernel</c> it keeps its own meaning (the kernel's log level).
 /// </summary>
-static class Cli
+static class CliBoundary
 {
     public static RootCommand Root()
     {

@@ -1,7 +1,7 @@
 using Workbench.Clustering;
 using static TorchSharp.torch;
 
-namespace Workbench.Tests.Clustering;
+namespace Workbench.Tests.Neon;
 
 /// <summary>K clusters need K distinct points: the library refuses fewer, saying how many there are.</summary>
 public class DistinctRowsTests
@@ -22,7 +22,7 @@ public class DistinctRowsTests
         var x = tensor(new double[,] { { 1, 1 }, { 1, 1 }, { 2, 2 }, { 2, 2 }, { 1, 1 } });
         var e = Assert.Throws<ArgumentException>(() => new KMeans(3, nInit: 1).Fit(x));
         Assert.Contains("only 2 distinct", e.Message);
-        var (centroids, _, _) = new KMeans(2, nInit: 1).Fit(x).Centroids.unique_dim(0);
+        var (centroids, _, _) = new KMeans(2, nInit: 1).Fit(x).Centroids.unique(dim: 0);
         Assert.Equal(2, centroids.shape[0]);
     }
 }
