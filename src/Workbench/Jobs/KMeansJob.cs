@@ -27,6 +27,10 @@ public static class KMeansJob
         {
             using var scope = torch.NewDisposeScope();
             var xt = torch.tensor(x.Values, dtype: torch.ScalarType.Float64);
+            var bad = Distances.RowSquaredNorms(xt).isfinite().logical_not().nonzero();
+            if (bad.shape[0] > 0)
+                throw new InputException($"{x.Path}: row {bad[0, 0].item<long>()}: its squared norm overflows float64 (values of about 1e154 and above), " +
+                    $"so k-means distances cannot be computed ({bad.shape[0]} row(s) affected); nothing was written. Rescale (standardise) the input and run again.");
             var km = new KMeans(k, nInit: nInit, seed: seed, device: torch.CPU).Fit(xt);
             var cent = km.Centroids.cpu().data<double>().ToArray();
             int d = x.ColumnCount;

@@ -40,6 +40,7 @@ public static class NeonJob
         using var scope = NewDisposeScope();
         var net = new NeuralizedKMeans(tensor(c.Values, dtype: ScalarType.Float64));
         var xt = tensor(x.Values, dtype: ScalarType.Float64);
+        FiniteDistances(x, Clustering.Distances.Squared(xt, net.Centroids), "the centroids");
         double b = beta ?? Stiffness.Heuristic(net.F(xt));
         using var e = net.Explain(xt, b);
         WriteRelevance(outputs, output, x.Columns, e, "the squared distances to the centroids overflow float64 (|x| of about 1e154 and above)");
@@ -65,11 +66,23 @@ public static class NeonJob
         using var scope = NewDisposeScope();
         var net = new NeuralizedKernelKMeans(tensor(u.Values, dtype: ScalarType.Float64), tensor(l), gamma);
         var xt = tensor(x.Values, dtype: ScalarType.Float64);
+        FiniteDistances(x, Clustering.Distances.Squared(xt, net.Support) * gamma, "the support vectors (times γ)");
         double b = beta ?? Stiffness.Heuristic(net.F(xt));
         using var e = net.Explain(xt, b);
         WriteRelevance(outputs, output, x.Columns, e, "γ times the squared distances overflow float64 (large |x| or --gamma)");
         outputs.Commit();
         return $"NEON kernel k-means: {x.Rows} points, K = {k}, {u.Rows} support vectors, γ = {gamma:G6}, β = {b:G6}{(beta is null ? " (Eq. 3)" : "")}; wrote {output}.";
+    }
+
+    /// <summary>The network's first layer compares squared distances: where they overflow float64 the assignment and f are
+    /// meaningless even if they come out finite, so such a row is an error naming it.</summary>
+    static void FiniteDistances(CsvTable x, Tensor squared, string what)
+    {
+        var bad = squared.isfinite().all(1).logical_not().nonzero();
+        if (bad.shape[0] == 0) return;
+        long row = bad[0, 0].item<long>();
+        throw new InputException($"{x.Path}: row {row}: the squared distances to {what} overflow float64 (values of about 1e154 and above), " +
+            $"so its cluster and relevance cannot be computed ({bad.shape[0]} row(s) affected); nothing was written. Rescale (standardise) the input and run again.");
     }
 
     /// <summary>R.csv: index, cluster, f, then one relevance column per feature; refuses non-finite numbers.</summary>

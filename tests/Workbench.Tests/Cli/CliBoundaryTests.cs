@@ -37,14 +37,14 @@ public sealed class CliBoundaryTests : IDisposable
         File.WriteAllText(P("X.csv"), "a,b\n1,2\n1e155,0\n3,4\n");
         File.WriteAllText(P("C.csv"), "a,b\n0,0\n5,5\n");
         var line = OneError(Run("neon", "kmeans", "--input", P("X.csv"), "--centroids", P("C.csv"), "--beta", "1", "--out", P("R.csv")));
-        Assert.Contains("non-finite", line);
-        Assert.Contains("row 1", line);
+        Assert.Contains("row 1: the squared distances", line);
+        Assert.Contains("overflow", line);
         Assert.False(File.Exists(P("R.csv")));
         File.WriteAllText(P("U.csv"), "a,b\n0,0\n5,5\n");
         File.WriteAllText(P("L.csv"), "cluster\n0\n1\n");
         var kernel = OneError(Run("neon", "kernel", "--input", P("X.csv"), "--support", P("U.csv"), "--support-labels", P("L.csv"),
             "--gamma", "1", "--beta", "1", "--out", P("R.csv")));
-        Assert.Contains("non-finite", kernel);
+        Assert.Contains("row 1: the squared distances", kernel);
         Assert.False(File.Exists(P("R.csv")));
         Assert.Empty(Directory.GetFiles(_dir, "*.tmp", SearchOption.AllDirectories));   // no temporary file left
     }
@@ -63,7 +63,7 @@ public sealed class CliBoundaryTests : IDisposable
     {
         File.WriteAllText(P("X.csv"), "a,b\n1e160,1\n-1e160,2\n3,1e160\n");
         var r = Run("kmeans", "--input", P("X.csv"), "--k", "2", "--out-centroids", P("C.csv"));
-        OneError(r);
+        Assert.Contains("row 0: its squared norm overflows", OneError(r));
         Assert.DoesNotContain("   at ", r.Err);
         var verbose = Run("kmeans", "--input", P("X.csv"), "--k", "2", "--out-centroids", P("C.csv"), "--verbose");
         Assert.Equal(1, verbose.Code);
@@ -113,5 +113,9 @@ public sealed class CliBoundaryTests : IDisposable
         File.WriteAllText(P("L.csv"), "cluster\n0\n9223372036854775807\n");
         var line = OneError(Run("neon", "kernel", "--input", P("X.csv"), "--support", P("U.csv"), "--support-labels", P("L.csv"), "--gamma", "1", "--out", P("R.csv")));
         Assert.Contains("9223372036854775807 is out of range", line);
+        File.WriteAllText(P("U3.csv"), "a,b\n0,0\n5,5\n9,9\n");
+        File.WriteAllText(P("L3.csv"), "cluster\n0\n0\n2\n");
+        Assert.Contains("cluster 1 has no support vector", OneError(Run("neon", "kernel", "--input", P("X.csv"), "--support", P("U3.csv"),
+            "--support-labels", P("L3.csv"), "--gamma", "1", "--out", P("R.csv"))));
     }
 }

@@ -121,7 +121,7 @@ public sealed class NeonCliTests : IDisposable
         Assert.Contains("column 0 is 'b'", Neon("X.csv", "Cswap.csv"));
         Assert.Contains("needs K ≥ 2", Neon("X.csv", "C1.csv"));
         Assert.Contains("rows 0 and 2 are the same centroid", Neon("X.csv", "Cdup.csv"));
-        Assert.Contains("cluster 1 has no support vector", Kern("Lgap.csv"));
+        Assert.Contains("2 is out of range", Kern("Lgap.csv"));   // 2 support vectors: clusters 0…1 at most
         Assert.Contains("needs K ≥ 2", Kern("Lone.csv"));
         Assert.Contains("row 1, column 'cluster': -1 is negative", Kern("Lneg.csv"));
         Assert.Contains("row 1 (line 3), column 'cluster': '1.5' is not an integer", Kern("Lfrac.csv"));
