@@ -22,8 +22,9 @@ public static class OptionalTools
     /// <summary>The environment variable that turns a missing tool into a failure.</summary>
     public const string RequireVariable = "WORKBENCH_REQUIRE_TOOLS";
 
-    /// <summary>Debian's Python: the one on PATH may be another (pyenv) without Debian's Jupyter packages.</summary>
-    public const string Python = "/usr/bin/python3";
+    /// <summary>The Python that drives Jupyter: <c>WORKBENCH_JUPYTER_PYTHON</c>, else Debian's <c>/usr/bin/python3</c> (the one
+    /// on PATH may be another, e.g. pyenv's, without Debian's Jupyter packages).</summary>
+    public static string Python => Environment.GetEnvironmentVariable("WORKBENCH_JUPYTER_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
 
     /// <summary>True when <see cref="RequireVariable"/> is 1 or true: missing tools fail instead of skipping.</summary>
     public static bool Required => Environment.GetEnvironmentVariable(RequireVariable)?.Trim().ToLowerInvariant() is "1" or "true" or "yes";
