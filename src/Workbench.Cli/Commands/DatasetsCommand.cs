@@ -3,7 +3,7 @@ using Workbench.Datasets;
 
 namespace Workbench.Cli.Commands;
 
-/// <summary><c>workbench datasets list</c> and <c>workbench datasets fetch &lt;id&gt;… | --all</c>.</summary>
+/// <summary><c>workbench datasets list</c>, <c>workbench datasets fetch &lt;id&gt;… | --all</c> and <c>workbench datasets verify [id…]</c>.</summary>
 static class DatasetsCommand
 {
     public static Command Create()
@@ -11,6 +11,7 @@ static class DatasetsCommand
         var command = new Command("datasets", $"The papers' datasets: list what is cached and from where, fetch them into the cache ({DatasetCache.EnvironmentVariable} overrides its folder).");
         command.Subcommands.Add(List());
         command.Subcommands.Add(Fetch());
+        command.Subcommands.Add(Verify());
         return command;
     }
 
@@ -20,22 +21,26 @@ static class DatasetsCommand
         list.SetAction(_ =>
         {
             Console.WriteLine($"cache: {DatasetCache.Root}");
+            var states = new Dictionary<string, CacheState>();
             var rows = Datasets.Datasets.Catalog.Select(d =>
             {
-                bool cached = DatasetCache.IsCached(d);
+                var state = states[d.Id] = DatasetCache.Check(d).State;
+                bool cached = state == CacheState.Cached;
                 var m = cached ? DatasetCache.ReadManifest(d.Id) : null;
                 return new[]
                 {
                     d.Id + (d.Optional ? " *" : ""), Short(d.Title, 44), Short(string.Join("; ", d.Papers), 40),
-                    cached ? "yes" : d.Files.Any(f => File.Exists(DatasetCache.PathFor(d, f.Name))) ? "damaged" : "no",
+                    state switch { CacheState.Cached => "yes", CacheState.Damaged => "DAMAGED", CacheState.Incomplete => "incomplete", _ => "no" },
                     cached ? (m is null ? "?" : $"{m.Source} ({m.Fetched:yyyy-MM-dd})") : "",
                     cached ? Size(DatasetCache.SizeOf(d)) : Size(d.Files.Sum(f => f.Bytes)),
                 };
             }).ToList();
             Table(["id", "title", "paper", "cached", "source", "size"], rows);
             Console.WriteLine("* optional: not fetched by --all. Sizes of datasets not cached are the sizes of their files.");
-            int missing = Datasets.Datasets.Catalog.Count(d => !d.Optional && !DatasetCache.IsCached(d));
-            if (missing > 0) Console.WriteLine($"{missing} dataset(s) not cached: `workbench datasets fetch --all` fetches them.");
+            int missing = Datasets.Datasets.Catalog.Count(d => !d.Optional && states[d.Id] is CacheState.Missing or CacheState.Incomplete);
+            if (missing > 0) Console.WriteLine($"{missing} dataset(s) not cached: they are fetched on first use, or now with `workbench datasets fetch --all`.");
+            foreach (var d in Datasets.Datasets.Catalog.Where(d => states[d.Id] == CacheState.Damaged))
+                Console.WriteLine($"{d.Id} is damaged (`workbench datasets verify {d.Id}` says which file); `workbench datasets fetch {d.Id} --force` replaces it.");
             return 0;
         });
         return list;
@@ -86,6 +91,38 @@ static class DatasetsCommand
             }
         });
         return fetch;
+    }
+
+    static Command Verify()
+    {
+        var ids = new Argument<string[]>("id") { Description = "Dataset ids (default: every cataloged dataset that is in the cache).", Arity = ArgumentArity.ZeroOrMore };
+        var verify = new Command("verify", "Check the SHA-256 of every cached file against the one recorded when it was fetched; exit 1 if one is damaged.");
+        verify.Arguments.Add(ids);
+        verify.SetAction(pr =>
+        {
+            var names = pr.GetValue(ids) ?? [];
+            IReadOnlyList<(string Id, CacheStatus Status)> results;
+            try { results = Datasets.Datasets.Verify(names); }
+            catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
+            if (names.Length == 0) results = results.Where(r => r.Status.State != CacheState.Missing).ToList();
+            int bad = 0;
+            foreach (var (id, st) in results)
+            {
+                switch (st.State)
+                {
+                    case CacheState.Cached: Console.WriteLine($"{id}: ok"); break;
+                    case CacheState.Damaged:
+                        bad++;
+                        Console.WriteLine($"{id}: DAMAGED: {st.File}: {st.Detail}. Fetch it again with:  workbench datasets fetch {id} --force");
+                        break;
+                    case CacheState.Incomplete: bad++; Console.WriteLine($"{id}: incomplete ({st.Detail}); `workbench datasets fetch {id}` completes it"); break;
+                    default: Console.WriteLine($"{id}: not in the cache"); break;
+                }
+            }
+            Console.WriteLine($"{results.Count} dataset(s) checked in {DatasetCache.Root}: {results.Count - bad} intact or absent, {bad} damaged or incomplete.");
+            return bad == 0 ? 0 : 1;
+        });
+        return verify;
     }
 
     static string Short(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";

@@ -43,6 +43,7 @@ public sealed class KMeans : Clusterer<KMeans>
     /// <inheritdoc/>
     protected override void FitCore(Tensor x)
     {
+        DistinctRows.Require(x, K, "k-means"); // else duplicate centroids and an empty cluster
         using var scope = NewDisposeScope();
         x = x.to(Devices.Resolve(Device));
         double tolAbs = Tol * Distances.MeanVariance(x);

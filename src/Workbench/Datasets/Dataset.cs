@@ -73,12 +73,14 @@ public sealed class Dataset
     }
 
     /// <summary>Reads your own CSV file (plain or gzip/xz/bzip2) whose first line holds the column names; empty and
-    /// <c>NA</c> fields are missing; columns whose values all parse as numbers are numeric.</summary>
+    /// <c>NA</c> fields are missing; columns whose values all parse as numbers are numeric (the lenient mode of
+    /// <see cref="Formats.CsvReader"/>, which the command line reads in strict mode).</summary>
     public static Dataset ReadCsv(string path, string? label = null)
     {
-        var records = Formats.CsvReader.ReadRecords(path);
-        if (records.Count == 0) throw new Formats.DataFormatException($"{path}: empty file.");
-        var columns = Formats.CsvReader.ToColumns(records.Skip(1).ToList(), records[0], Path.GetFileName(path), 2);
+        var (header, rows) = Formats.CsvReader.ReadWithHeader(path);
+        if (label is not null && !header.Contains(label))
+            throw new Formats.DataFormatException($"{path}: no column named '{label}' for the label (the header has {string.Join(", ", header)}).");
+        var columns = Formats.CsvReader.ToColumns(rows, header, path, hasHeader: true);
         return new Dataset(Path.GetFileNameWithoutExtension(path), Path.GetFileName(path), columns,
             columns.Select(c => c.Name).Where(c => c != label), label, history: [$"read from {path}"]);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -48,13 +49,50 @@ public static class DatasetCache
     /// <summary>The cached path of one of <paramref name="info"/>'s files.</summary>
     public static string PathFor(DatasetInfo info, string fileName) => Path.Combine(DirectoryFor(info.Id), fileName);
 
-    /// <summary>Whether every expected file is present with its expected size (checksums are checked when fetching).</summary>
-    public static bool IsCached(DatasetInfo info)
-        => info.Files.All(f => new FileInfo(PathFor(info, f.Name)) is { Exists: true } fi && (f.Bytes <= 0 || fi.Length == f.Bytes || HasOwnChecksum(info, f.Name)));
+    /// <summary>Whether every expected file is present and intact (size and SHA-256, see <see cref="Check"/>).</summary>
+    public static bool IsCached(DatasetInfo info) => Check(info).State == CacheState.Cached;
 
-    // A URL source may deliver different bytes (e.g. recompressed) under its own checksum; source.json records them.
-    static bool HasOwnChecksum(DatasetInfo info, string name)
-        => ReadManifest(info.Id)?.Files.Any(f => f.Name == name && f.Bytes == new FileInfo(PathFor(info, name)).Length) == true;
+    /// <summary>
+    /// The state of <paramref name="info"/>'s cached copy: missing, incomplete (some files absent), damaged (a file
+    /// whose size or SHA-256 differs from the ones recorded when it was fetched) or cached. Each file's SHA-256 is
+    /// computed once per process (again only if the file's size or time stamp changes), before it is first read.
+    /// </summary>
+    public static CacheStatus Check(DatasetInfo info)
+    {
+        var present = info.Files.Where(f => File.Exists(PathFor(info, f.Name))).ToArray();
+        if (present.Length == 0) return new CacheStatus(CacheState.Missing, null, "not in the cache");
+        if (present.Length < info.Files.Length)
+            return new CacheStatus(CacheState.Incomplete, null,
+                "missing " + string.Join(", ", info.Files.Except(present).Select(f => f.Name)));
+        var manifest = ReadManifest(info.Id);
+        foreach (var f in info.Files)
+        {
+            var path = PathFor(info, f.Name);
+            var recorded = manifest?.Files.FirstOrDefault(m => m.Name == f.Name);
+            long expectedBytes = recorded?.Bytes ?? f.Bytes;
+            string expectedSha = (recorded?.Sha256 ?? f.Sha256).ToLowerInvariant();
+            var fi = new FileInfo(path);
+            if (expectedBytes > 0 && fi.Length != expectedBytes)
+                return new CacheStatus(CacheState.Damaged, path, $"{fi.Length} bytes, {expectedBytes} expected");
+            if (!Verified(fi, expectedSha))
+                return new CacheStatus(CacheState.Damaged, path, "its SHA-256 differs from the one recorded when it was fetched");
+        }
+        return new CacheStatus(CacheState.Cached, null, "cached");
+    }
+
+    // path → (length, last write, sha256 it was found to have): each file is hashed once per process.
+    static readonly ConcurrentDictionary<string, (long Length, DateTime Written, string Sha)> _hashed = new();
+
+    static bool Verified(FileInfo fi, string expectedSha)
+    {
+        var key = fi.FullName;
+        if (!_hashed.TryGetValue(key, out var h) || h.Length != fi.Length || h.Written != fi.LastWriteTimeUtc)
+        {
+            h = (fi.Length, fi.LastWriteTimeUtc, Sha256Of(fi.FullName));
+            _hashed[key] = h;
+        }
+        return h.Sha == expectedSha;
+    }
 
     /// <summary>Bytes on disk of a cached dataset (0 when absent).</summary>
     public static long SizeOf(DatasetInfo info)
@@ -69,8 +107,8 @@ public static class DatasetCache
         catch (JsonException) { return null; }
     }
 
-    internal static void WriteManifest(string id, CacheManifest manifest)
-        => File.WriteAllText(Path.Combine(DirectoryFor(id), ManifestName),
+    internal static void WriteManifest(string folder, CacheManifest manifest)
+        => File.WriteAllText(Path.Combine(folder, ManifestName),
             JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
 
     /// <summary>Lower-case hex SHA-256 of a file.</summary>
@@ -87,6 +125,22 @@ public static class DatasetCache
         return Convert.ToHexStringLower(MD5.HashData(s));
     }
 }
+
+/// <summary>What <see cref="DatasetCache.Check"/> found.</summary>
+public enum CacheState
+{
+    /// <summary>No file of the dataset is in the cache.</summary>
+    Missing,
+    /// <summary>Some files are there, others are not (a fetch fetches the dataset again).</summary>
+    Incomplete,
+    /// <summary>A file's size or SHA-256 differs from the ones recorded when it was fetched: it is never loaded.</summary>
+    Damaged,
+    /// <summary>Every file is there and intact.</summary>
+    Cached,
+}
+
+/// <summary>The state of a cached dataset; <see cref="File"/> names the damaged file, <see cref="Detail"/> says what is wrong.</summary>
+public sealed record CacheStatus(CacheState State, string? File, string Detail);
 
 /// <summary>The record kept beside a cached dataset: the source it came from, when, and the files' sums.</summary>
 public sealed class CacheManifest

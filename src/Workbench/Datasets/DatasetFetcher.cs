@@ -35,30 +35,38 @@ public sealed class DatasetFetcher : IDisposable
 
     public TimeSpan UrlTimeout { get; }
 
-    /// <summary>Fetches <paramref name="info"/> unless it is cached with the right checksums (or <paramref name="force"/>).</summary>
+    /// <summary>How long a fetch waits for another thread or process fetching the same dataset (default 15 min).</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Fetches <paramref name="info"/> unless it is cached with the right checksums (or <paramref name="force"/>).
+    /// Holds the dataset's lock (<see cref="CacheLock"/>) throughout: a second caller waits, then finds it cached.
+    /// The files are assembled in a staging folder and moved into place by one rename of the folder.</summary>
     public FetchOutcome Fetch(DatasetInfo info, bool force = false)
     {
         var clock = Stopwatch.StartNew();
-        if (!force && DatasetCache.IsCached(info))
+        using var held = CacheLock.Acquire(info.Id, LockTimeout,
+            () => _log.WriteLine($"{info.Id}: another process is fetching it; waiting for it to finish"));
+        var status = DatasetCache.Check(info);
+        if (!force)
         {
-            if (BadCachedFile(info) is not { } bad)
+            if (status.State == CacheState.Cached)
             {
                 var m = DatasetCache.ReadManifest(info.Id);
                 return new FetchOutcome(info.Id, m?.Source ?? "cache", true, DatasetCache.SizeOf(info), clock.Elapsed);
             }
-            _log.WriteLine($"{info.Id}: the cached {bad} does not match its checksum; fetching again");
+            if (status.State == CacheState.Damaged)
+                _log.WriteLine($"{info.Id}: the cached {Path.GetFileName(status.File)} is damaged ({status.Detail}); fetching again");
+            else if (status.State == CacheState.Incomplete)
+                _log.WriteLine($"{info.Id}: the cached copy is incomplete ({status.Detail}); fetching again");
         }
-        else if (!force && info.Files.Any(f => File.Exists(DatasetCache.PathFor(info, f.Name))))
-            _log.WriteLine($"{info.Id}: the cached copy is incomplete or has a file of the wrong size; fetching again");
         var attempts = new List<string>();
         for (int s = 0; s < info.Sources.Length; s++)
         {
             var source = info.Sources[s];
             string next = s + 1 < info.Sources.Length ? $"; trying {info.Sources[s + 1].Describe()}" : "";
-            var staging = Path.Combine(DatasetCache.Root, $".staging-{info.Id}-{Environment.ProcessId}");
+            var staging = Path.Combine(DatasetCache.Root, $".staging-{info.Id}-{Environment.ProcessId}-{Guid.NewGuid():N}");
             try
             {
-                if (Directory.Exists(staging)) Directory.Delete(staging, true);
                 Directory.CreateDirectory(staging);
                 var obtained = Obtain(info, source, staging);
                 Commit(info, source, staging, obtained);
@@ -80,19 +88,6 @@ public sealed class DatasetFetcher : IDisposable
             }
         }
         throw new DatasetFetchException(info.Id, attempts);
-    }
-
-    /// <summary>The first cached file whose SHA-256 differs from the one recorded when it was fetched, or null.</summary>
-    static string? BadCachedFile(DatasetInfo info)
-    {
-        var manifest = DatasetCache.ReadManifest(info.Id);
-        foreach (var f in info.Files)
-        {
-            var path = DatasetCache.PathFor(info, f.Name);
-            string expected = manifest?.Files.FirstOrDefault(m => m.Name == f.Name)?.Sha256 ?? f.Sha256;
-            if (DatasetCache.Sha256Of(path) != expected) return f.Name;
-        }
-        return null;
     }
 
     /// <summary>Puts every expected file into <paramref name="staging"/> and checks it; returns the sums recorded.</summary>
@@ -130,17 +125,27 @@ public sealed class DatasetFetcher : IDisposable
         return recorded;
     }
 
+    /// <summary>Writes source.json into the staging folder, then swaps it in for the dataset's folder: readers see the
+    /// old complete copy or the new complete one, never a half-written file.</summary>
     static void Commit(DatasetInfo info, DatasetSource source, string staging, List<DatasetFile> files)
     {
-        var dir = DatasetCache.DirectoryFor(info.Id);
-        Directory.CreateDirectory(dir);
-        foreach (var f in files) File.Move(Path.Combine(staging, f.Name), Path.Combine(dir, f.Name), overwrite: true);
+        foreach (var f in Directory.GetFiles(staging).Select(Path.GetFileName).Except(files.Select(f => f.Name)).ToArray())
+            File.Delete(Path.Combine(staging, f!));
         string version = source.Version is null ? "" : $" {source.Version}";
-        DatasetCache.WriteManifest(info.Id, new CacheManifest
+        DatasetCache.WriteManifest(staging, new CacheManifest
         {
             Id = info.Id, Source = source.Kind == "debian" ? $"{source.Describe()}{version}" : source.Describe(),
             Fetched = DateTimeOffset.UtcNow, Files = files,
         });
+        var dir = DatasetCache.DirectoryFor(info.Id);
+        string? old = null;
+        if (Directory.Exists(dir))
+        {
+            old = Path.Combine(DatasetCache.Root, $".old-{info.Id}-{Guid.NewGuid():N}");
+            Directory.Move(dir, old);
+        }
+        Directory.Move(staging, dir);
+        if (old is not null) Directory.Delete(old, true);
     }
 
     // ---- canonical URLs -------------------------------------------------------------------------------------------

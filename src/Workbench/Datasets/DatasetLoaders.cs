@@ -10,7 +10,7 @@ internal static class DatasetLoaders
     {
         var format = info.Format ?? throw new InvalidOperationException(
             $"Dataset '{info.Id}' is cataloged for fetching only; its files are in {DatasetCache.DirectoryFor(info.Id)}.");
-        RequireCached(info);
+        Datasets.EnsureCached(info);
         var manifest = DatasetCache.ReadManifest(info.Id);
         var history = new List<string> { $"{info.Id}: {info.Title}; from {manifest?.Source ?? "the cache"}" + (manifest is null ? "" : $" on {manifest.Fetched:yyyy-MM-dd}") };
         return format.Kind switch
@@ -26,21 +26,6 @@ internal static class DatasetLoaders
         };
     }
 
-    static void RequireCached(DatasetInfo info)
-    {
-        var missing = info.Files.Where(f => !File.Exists(DatasetCache.PathFor(info, f.Name))).Select(f => f.Name).ToArray();
-        if (missing.Length == info.Files.Length)
-            throw new DatasetNotCachedException(info.Id,
-                $"Dataset '{info.Id}' ({info.Title}) is not in the cache {DatasetCache.DirectoryFor(info.Id)}. " +
-                $"Fetch it with:  {Datasets.FetchCommand(info.Id)}   (or from C#: Datasets.Fetch(\"{info.Id}\")). " +
-                $"The cache folder is set by {DatasetCache.EnvironmentVariable}.");
-        if (missing.Length > 0 || !DatasetCache.IsCached(info))
-            throw new DatasetNotCachedException(info.Id,
-                $"Dataset '{info.Id}' is only partly in the cache {DatasetCache.DirectoryFor(info.Id)} " +
-                (missing.Length > 0 ? $"(missing {string.Join(", ", missing)})" : "(a file has the wrong size)") +
-                $". Fetch it again with:  {Datasets.FetchCommand(info.Id)} --force");
-    }
-
     static string FilePath(DatasetInfo info, string name) => DatasetCache.PathFor(info, name);
 
     static string[] Features(DatasetFormat format, IEnumerable<DataColumn> columns)
@@ -50,9 +35,9 @@ internal static class DatasetLoaders
     static Dataset SklearnCsv(DatasetInfo info, DatasetFormat format, List<string> history)
     {
         var file = info.Files[0].Name;
-        var records = CsvReader.ReadRecords(FilePath(info, file));
+        var records = CsvReader.ReadLines(FilePath(info, file));
         if (records.Count == 0) throw new DataFormatException($"{file}: empty file.");
-        var head = records[0];
+        var head = records[0].Fields;
         if (head.Length < 2 || !int.TryParse(head[0], out int n) || !int.TryParse(head[1], out int d))
             throw new DataFormatException($"{file}: line 1 should be 'n_samples,n_features,class names…' (scikit-learn format), found '{string.Join(",", head)}'.");
         var rows = records.Skip(1).ToList();
@@ -62,7 +47,7 @@ internal static class DatasetLoaders
         if (featureNames.Length != d)
             throw new DataFormatException($"{file}: {d} features announced, the catalog names {featureNames.Length}.");
         string label = format.Label ?? "target";
-        var columns = CsvReader.ToColumns(rows, [.. featureNames, label], file, 2);
+        var columns = CsvReader.ToColumns(rows, [.. featureNames, label], file, hasHeader: false);
         columns[^1] = ToCodes(columns[^1], file);
         var labelNames = head.Length > 2 ? head[2..] : format.LabelNames;
         return new Dataset(info.Id, info.Title, columns, featureNames, label, labelNames, format.Image, history);
@@ -72,11 +57,11 @@ internal static class DatasetLoaders
     static Dataset Csv(DatasetInfo info, DatasetFormat format, List<string> history)
     {
         var file = info.Files[0].Name;
-        var rows = CsvReader.ReadRecords(FilePath(info, file));
+        var rows = CsvReader.ReadLines(FilePath(info, file));
         var featureNames = format.FeatureNames ?? PixelNames(format.Image)
             ?? throw new InvalidOperationException($"Dataset '{info.Id}': the catalog gives neither feature names nor an image shape.");
         string label = format.Label ?? "target";
-        var columns = CsvReader.ToColumns(rows, [.. featureNames, label], file, 1);
+        var columns = CsvReader.ToColumns(rows, [.. featureNames, label], file, hasHeader: false);
         columns[^1] = ToCodes(columns[^1], file);
         return new Dataset(info.Id, info.Title, columns, featureNames, label, format.LabelNames, format.Image, history);
     }

@@ -100,6 +100,7 @@ public class FetchTests
     {
         var root = TempDir();
         using var _ = DatasetCache.UseRoot(root);
+        using var offline = Workbench.Datasets.Datasets.UseOffline(true);   // WORKBENCH_OFFLINE=1: today's error, no fetch
         var e = Assert.Throws<DatasetNotCachedException>(() => Dataset.Load("wine"));
         Assert.Contains("'wine'", e.Message);
         Assert.Contains("workbench datasets fetch wine", e.Message);

@@ -55,7 +55,7 @@ public class FormatReaderTests
         try
         {
             var e2 = Assert.Throws<DataFormatException>(() => Dataset.ReadCsv(path));
-            Assert.Contains("line 3 has 1 fields, expected 2", e2.Message);
+            Assert.Contains("row 1 (line 3) has 1 fields but the header has 2 columns", e2.Message);
         }
         finally { File.Delete(path); }
         var gz = Gzip(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("1,2,3,4,5\n", 500))));

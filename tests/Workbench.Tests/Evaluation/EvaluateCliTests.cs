@@ -5,7 +5,7 @@ using Workbench.Cli.Commands;
 using Workbench.Clustering;
 using Workbench.Compute;
 using Workbench.Evaluation;
-using Workbench.IO;
+using Workbench.Datasets.Formats;
 using Workbench.Neuralization;
 using Xunit;
 using static TorchSharp.torch;
@@ -32,7 +32,7 @@ public sealed class EvaluateCliTests : IDisposable
     {
         int d = (int)x.shape[1];
         var a = x.cpu().to_type(float64).data<double>().ToArray();
-        Csv.Write(P(name), header ?? Enumerable.Range(0, d).Select(i => $"f{i}").ToArray(), Enumerable.Range(0, (int)x.shape[0]).Select(r =>
+        CsvWriter.Write(P(name), header ?? Enumerable.Range(0, d).Select(i => $"f{i}").ToArray(), Enumerable.Range(0, (int)x.shape[0]).Select(r =>
             (IReadOnlyList<object>)Enumerable.Range(0, d).Select(c => (object)a[r * d + c]).ToList()));
     }
 
@@ -66,7 +66,7 @@ public sealed class EvaluateCliTests : IDisposable
         var x = Data();
         var kk = new KernelKMeans(3, supportPerCluster: 3, maxIter: 5, nInit: 1, seed: 1).Fit(x);
         Write("X.csv", x); Write("U.csv", kk.Support);
-        Csv.Write(P("L.csv"), new[] { "cluster" }, kk.SupportLabels.data<long>().ToArray().Select(l => (IReadOnlyList<object>)new object[] { l }));
+        CsvWriter.Write(P("L.csv"), new[] { "cluster" }, kk.SupportLabels.data<long>().ToArray().Select(l => (IReadOnlyList<object>)new object[] { l }));
         string g = kk.Gamma.ToString("R", CultureInfo.InvariantCulture);
         var r = Run("neon", "evaluate", "--input", P("X.csv"), "--support", P("U.csv"), "--support-labels", P("L.csv"), "--gamma", g,
             "--methods", "neon,random", "--repeats", "1", "--out", P("AUC.csv"));

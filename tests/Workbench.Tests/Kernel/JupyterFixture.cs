@@ -10,8 +10,8 @@ namespace Workbench.Tests.Kernel;
 /// </summary>
 public sealed class JupyterFixture : IDisposable
 {
-    /// <summary>Debian's Python: the one on PATH may be another (pyenv) without Debian's Jupyter packages.</summary>
-    public const string Python = "/usr/bin/python3";
+    /// <summary>Debian's Python (<see cref="Tools.OptionalTools.Python"/>).</summary>
+    public static string Python => Tools.OptionalTools.Python;
     public const string Packages = "python3-jupyter-client python3-nbclient jupyter-nbconvert";
 
     readonly string _prefix;
@@ -21,10 +21,9 @@ public sealed class JupyterFixture : IDisposable
         Root = FindRoot();
         _prefix = Directory.CreateTempSubdirectory("wb-jupyter-").FullName;
         JupyterPath = Path.Combine(_prefix, "share", "jupyter");
-        var check = Run(Python, ["-c", "import jupyter_client, nbclient, nbconvert, zmq"], Root, TimeSpan.FromSeconds(60));
-        if (check.ExitCode != 0)
+        if (Tools.OptionalTools.Missing(Tools.Tool.Jupyter) is { } why)
         {
-            Missing = $"Jupyter's client libraries are missing ({Python}: {check.Output.Trim()}). Install them: apt-get install -y {Packages}";
+            Missing = $"{why}. Install them: apt-get install -y {Packages}";
             return;
         }
         // The kernelspec starts the workbench built next to these tests: dotnet …/workbench.dll kernel -f {connection_file}

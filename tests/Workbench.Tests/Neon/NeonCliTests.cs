@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using TorchSharp;
 using Workbench.Cli.Commands;
-using Workbench.IO;
+using Workbench.Datasets.Formats;
 using Workbench.Neuralization;
 using Workbench.Propagation;
 using static TorchSharp.torch;
@@ -19,10 +19,8 @@ public sealed class NeonCliTests : IDisposable
 
     (int Code, string Out, string Err) Run(params string[] args)
     {
-        var root = new RootCommand();
-        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
         var o = new StringWriter(); var e = new StringWriter();
-        int code = root.Parse(args).Invoke(new InvocationConfiguration { Output = o, Error = e });
+        int code = CliBoundary.Invoke(args, o, e);
         return (code, o.ToString(), e.ToString());
     }
 
@@ -31,7 +29,7 @@ public sealed class NeonCliTests : IDisposable
         int d = (int)x.shape[1];
         names ??= Enumerable.Range(0, d).Select(i => $"f{i}").ToArray();
         var a = x.data<double>().ToArray();
-        Csv.Write(P(name), names, Enumerable.Range(0, (int)x.shape[0]).Select(r =>
+        CsvWriter.Write(P(name), names, Enumerable.Range(0, (int)x.shape[0]).Select(r =>
             (IReadOnlyList<object>)Enumerable.Range(0, d).Select(c => (object)a[r * d + c]).ToList()));
     }
 
@@ -42,17 +40,17 @@ public sealed class NeonCliTests : IDisposable
         WriteX("X.csv", x, new[] { "alpha", "beta", "gamma", "delta" });
         var r1 = Run("kmeans", "--input", P("X.csv"), "--k", "3", "--seed", "2", "--n-init", "3", "--out-centroids", P("C.csv"), "--out-labels", P("L.csv"));
         Assert.True(r1.Code == 0, r1.Err);
-        var c = Csv.ReadNumeric(P("C.csv"));
+        var c = CsvReader.ReadNumeric(P("C.csv"));
         Assert.Equal(new[] { "alpha", "beta", "gamma", "delta" }, c.Columns);
         Assert.Equal(3, c.Rows);
-        var labels = Csv.ReadIntegerColumn(P("L.csv"), "cluster");
+        var labels = CsvReader.ReadIntegerColumn(P("L.csv"), "cluster");
         Assert.Equal(60, labels.Length);
 
         var r2 = Run("neon", "kmeans", "--input", P("X.csv"), "--centroids", P("C.csv"), "--out", P("R.csv"));
         Assert.True(r2.Code == 0, r2.Err);
         var header = File.ReadLines(P("R.csv")).First();
         Assert.Equal("index,cluster,f,alpha,beta,gamma,delta", header);
-        var r = Csv.ReadNumeric(P("R.csv"));
+        var r = CsvReader.ReadNumeric(P("R.csv"));
         var net = new NeuralizedKMeans(tensor(c.Values));
         double beta = Stiffness.Heuristic(net.F(x));                     // --beta auto is Eq. (3)
         using var e = net.Explain(x, beta);
@@ -80,7 +78,7 @@ public sealed class NeonCliTests : IDisposable
         File.WriteAllText(P("L.csv"), "cluster\n0\n0\n1\n1\n1\n2\n");
         var res = Run("neon", "kernel", "--input", P("X.csv"), "--support", P("U.csv"), "--support-labels", P("L.csv"), "--gamma", "0.3", "--beta", "0.5", "--out", P("R.csv"));
         Assert.True(res.Code == 0, res.Err);
-        var r = Csv.ReadNumeric(P("R.csv"));
+        var r = CsvReader.ReadNumeric(P("R.csv"));
         using var e = new NeuralizedKernelKMeans(u, tensor(new long[] { 0, 0, 1, 1, 1, 2 }), 0.3).Explain(x, 0.5);
         var rel = e.Relevance.data<double>().ToArray();
         for (int n = 0; n < 30; n++)
@@ -123,7 +121,7 @@ public sealed class NeonCliTests : IDisposable
         Assert.Contains("column 0 is 'b'", Neon("X.csv", "Cswap.csv"));
         Assert.Contains("needs K ≥ 2", Neon("X.csv", "C1.csv"));
         Assert.Contains("rows 0 and 2 are the same centroid", Neon("X.csv", "Cdup.csv"));
-        Assert.Contains("cluster 1 has no support vector", Kern("Lgap.csv"));
+        Assert.Contains("2 is out of range", Kern("Lgap.csv"));   // 2 support vectors: clusters 0…1 at most
         Assert.Contains("needs K ≥ 2", Kern("Lone.csv"));
         Assert.Contains("row 1, column 'cluster': -1 is negative", Kern("Lneg.csv"));
         Assert.Contains("row 1 (line 3), column 'cluster': '1.5' is not an integer", Kern("Lfrac.csv"));

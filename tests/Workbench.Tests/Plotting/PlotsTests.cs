@@ -1,4 +1,5 @@
 using Workbench.Plotting;
+using Workbench.Tests.Tools;
 using static TorchSharp.torch;
 
 namespace Workbench.Tests.Plotting;
@@ -48,5 +49,18 @@ public class PlotsTests
         var e = Assert.Throws<ArgumentException>(() => Plots.ImageHeatmap(zeros(28, 28), zeros(14, 14)));
         Assert.Contains("same size", e.Message);
         Assert.Equal(2, Plotly.NET.GenericChart.getTraces(Plots.ImageHeatmap(zeros(1, 8, 8), randn(8, 8))).Length);
+    }
+
+    [RequiresToolFact(Tool.Chromium)]
+    public void SavePngRendersTheChartThroughChromium()
+    {
+        OptionalTools.AssertPresent(Tool.Chromium);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("wb-png-").FullName, "clusters.png");
+        var chart = Plots.Clusters(tensor(new double[,] { { 0, 0 }, { 1, 1 }, { 2, 0 } }), tensor(new long[] { 0, 1, 1 }));
+        var png = Plots.SavePng(chart, path, 320, 240);
+        Assert.NotNull(png);
+        Assert.Equal((320, 240), (png!.Width, png.Height));
+        Assert.True(new FileInfo(path).Length > 1000, "the PNG is nearly empty");
+        Directory.Delete(Path.GetDirectoryName(path)!, true);
     }
 }

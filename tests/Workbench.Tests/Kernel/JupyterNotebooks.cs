@@ -1,0 +1,26 @@
+using System.Text.RegularExpressions;
+
+namespace Workbench.Tests.Kernel;
+
+/// <summary>
+/// The one place that says which notebooks run through Jupyter (nbconvert and the workbench kernel) in the tests: the
+/// tour (<c>00-*</c>) and, for each paper, its first notebook — the lowest-numbered one of each decade
+/// (<c>0x</c> NEON, <c>2x</c> ReLU, <c>3x</c> Grad-CeAM, <c>4x</c> NeurCAM, <c>5x</c> IDC, <c>6x</c>+ across methods) that exists.
+/// That proves the kernel on every paper's code within the CI budget; every notebook still runs once through the same
+/// engine in <c>NotebookTests</c>.
+/// </summary>
+public static class JupyterNotebooks
+{
+    /// <summary>File names of the selected notebooks in <paramref name="folder"/>, in order.</summary>
+    public static IReadOnlyList<string> Selected(string folder)
+    {
+        var numbered = Directory.GetFiles(folder, "*.ipynb").Select(Path.GetFileName)
+            .Select(n => (Name: n!, Match: Regex.Match(n!, @"^(\d\d)-")))
+            .Where(t => t.Match.Success)
+            .Select(t => (t.Name, Number: int.Parse(t.Match.Groups[1].Value)))
+            .OrderBy(t => t.Number).ThenBy(t => t.Name, StringComparer.Ordinal).ToList();
+        var tour = numbered.Where(t => t.Number == 0).Select(t => t.Name);
+        var firstOfEachPaper = numbered.Where(t => t.Number > 0).GroupBy(t => t.Number / 10).Select(g => g.First().Name);
+        return tour.Concat(firstOfEachPaper).ToList();
+    }
+}
