@@ -28,6 +28,7 @@ static class BenchCommand
         foreach (var o in new Option[] { n, d, k, loop, nInit, python, threads }) neon.Options.Add(o);
         neon.SetAction(pr => Neon(pr.GetValue(n), pr.GetValue(d), pr.GetValue(k), pr.GetValue(loop), pr.GetValue(nInit), pr.GetValue(python)!, pr.GetValue(threads), pr.InvocationConfiguration.Output));
         bench.Subcommands.Add(neon);
+        BenchModelsCommand.AddTo(bench);
         return bench;
     }
 
