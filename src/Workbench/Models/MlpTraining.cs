@@ -1,7 +1,7 @@
 using Workbench.Training;
 using static TorchSharp.torch;
 
-namespace Workbench.Relu;
+namespace Workbench.Models;
 
 /// <summary>One epoch of training an <see cref="Mlp"/>: mean loss over its batches (regularisers included, like Keras) and training accuracy.</summary>
 public sealed record EpochRecord(int Epoch, double Loss, double Accuracy);
