@@ -54,12 +54,12 @@ public static class ImageNet
         return (x * std + mean).clamp(0, 1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The per-channel pixel bounds of normalised images ((0 − mean)/std, (1 − mean)/std), for the z^B rule: [1, 3, 1, 1] each.</summary>
+    /// <summary>The per-channel pixel bounds of normalised images ((0 − mean)/std, (1 − mean)/std), for the z^B rule: [3, 1, 1] each.</summary>
     public static (Tensor Low, Tensor High) Bounds(Device? device = null)
     {
         var dev = Workbench.Compute.Devices.Resolve(device);
         var low = Mean.Zip(Std, (m, s) => -m / s).ToArray();
         var high = Mean.Zip(Std, (m, s) => (1 - m) / s).ToArray();
-        return (tensor(low, device: dev).reshape(1, 3, 1, 1), tensor(high, device: dev).reshape(1, 3, 1, 1));
+        return (tensor(low, device: dev).reshape(3, 1, 1), tensor(high, device: dev).reshape(3, 1, 1));
     }
 }

@@ -73,8 +73,8 @@ public sealed class SmallCnn : nn.Module<Tensor, Tensor>
         if (x.dim() == 2 && x.shape[1] == 28 * 28) x = x.reshape(-1, 1, 28, 28);
         if (x.dim() != 4 || x.shape[1] != 1 || x.shape[2] != 28 || x.shape[3] != 28)
             throw new ArgumentException($"SmallCnn takes grey 28×28 images [N, 1, 28, 28] (or [N, 784]); got [{string.Join(", ", x.shape)}].", nameof(x));
-        using var scope = NewDisposeScope();
+        // No dispose scope here: LRP's forward hooks keep layer outputs created during this call.
         var h = features.call(x).flatten(1);
-        return classifier.call(h).MoveToOuterDisposeScope();
+        return classifier.call(h);
     }
 }

@@ -128,11 +128,11 @@ public sealed class Vgg : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"VGG takes images [N, 3, H, W]; got [{string.Join(", ", x.shape)}].", nameof(x));
         if (x.shape[2] < 32 || x.shape[3] < 32)
             throw new ArgumentException($"VGG's five 2×2 max-pools need images of at least 32×32 pixels; got {x.shape[2]}×{x.shape[3]}.", nameof(x));
-        using var scope = NewDisposeScope();
+        // No dispose scope here: LRP's forward hooks keep layer outputs created during this call.
         var h = features.call(x);
         h = avgpool.call(h);
         h = h.flatten(1);
-        return classifier.call(h).MoveToOuterDisposeScope();
+        return classifier.call(h);
     }
 
     /// <summary>Output of <see cref="Features"/> up to and including child <paramref name="layer"/> (e.g. "16", the end of block 3 in VGG-16).</summary>

@@ -62,6 +62,22 @@ public sealed class ExplainCommandTests : IDisposable
     }
 
     [Fact]
+    public void ExplainsAClassLogitWithRandomWeights()
+    {
+        using var gen = new TorchSharp.torch.Generator(1);
+        Npy.Write(P("x.npy"), randn(1, 3, 32, 32, generator: gen));
+        var (code, stdout, err) = Run("explain", "image", "--arch", "vgg11", "--weights", "random:0", "--input", P("x.npy"),
+                                      "--class", "3", "--out", P("r.npy"), "--png", P("h.png"));
+        Assert.True(code == 0, err);
+        Assert.Contains("class 3", stdout);
+        var r = Npy.Read(P("r.npy"));
+        Assert.Equal(new long[] { 1, 3, 32, 32 }, r.shape);
+        Assert.True(r.isfinite().all().item<bool>());
+        Assert.True(r.abs().sum().item<float>() > 0);
+        Assert.True(new FileInfo(P("h.png")).Length > 100);
+    }
+
+    [Fact]
     public void NpyRoundTripsAndRefusesNaN()
     {
         var x = arange(24, dtype: ScalarType.Float32).reshape(2, 3, 4);
