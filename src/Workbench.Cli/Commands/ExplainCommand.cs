@@ -56,7 +56,7 @@ sealed record ExplainImageRequest(string Arch, string Weights, string? Image, st
 /// <summary>Checks the arguments, loads the model and the input, explains, writes the outputs.</summary>
 static partial class ExplainImage
 {
-    public static readonly string[] Composites = ["epsilon-gamma-box", "epsilon-plus", "neon-vgg"];
+    public static readonly string[] CompositeNames = ["epsilon-gamma-box", "epsilon-plus", "neon-vgg"];
 
     public static int Run(ExplainImageRequest r, TextWriter stdout)
     {
@@ -71,8 +71,8 @@ static partial class ExplainImage
             throw new CliCsv.InputException("--layer and --cluster-k go together: e.g. --layer features.16 --cluster-k 8.");
         if (r.ClusterK is < 2) throw new CliCsv.InputException($"--cluster-k must be at least 2 (NEON explains a cluster against its competitors); got {r.ClusterK}.");
         var composite = (r.Composite ?? (r.Layer is null ? "epsilon-gamma-box" : "neon-vgg")).Trim().ToLowerInvariant();
-        if (!Composites.Contains(composite))
-            throw new CliCsv.InputException($"--composite '{r.Composite}' is not known; use one of {string.Join(", ", Composites)}.");
+        if (!CompositeNames.Contains(composite))
+            throw new CliCsv.InputException($"--composite '{r.Composite}' is not known; use one of {string.Join(", ", CompositeNames)}.");
         if (r.Image is not null && !File.Exists(r.Image)) throw new CliCsv.InputException($"--image '{r.Image}' does not exist.");
         if (r.Input is not null && !File.Exists(r.Input)) throw new CliCsv.InputException($"--input '{r.Input}' does not exist.");
         long? randomSeed = RandomSeed(r.Weights);
