@@ -35,6 +35,7 @@ static class BenchCommand
         foreach (var o in new Option[] { gn, ge, python, threads }) gradceam.Options.Add(o);
         gradceam.SetAction(pr => GradCeamBench(pr.GetValue(gn), pr.GetValue(ge), pr.GetValue(python)!, pr.GetValue(threads), pr.InvocationConfiguration.Output));
         bench.Subcommands.Add(gradceam);
+        BenchModelsCommand.AddTo(bench);
         return bench;
     }
 

@@ -13,6 +13,7 @@ static class CommandCatalog
         yield return DatasetsCommand.Create();
         yield return KMeansCommand.Create();
         yield return NeonCommand.Create();
+        yield return ExplainCommand.Create();
         yield return BenchCommand.Create();
     }
 }

@@ -27,9 +27,9 @@ public enum WeightInit
 /// A multilayer perceptron with ReLU hidden layers, as in ReLU §4–§5: <c>Linear → ReLU → … → Linear [→ Sigmoid]</c>.
 /// The network is an ordinary TorchSharp <see cref="Sequential"/> (<see cref="Network"/>, children <c>fc1, relu1, …, out,
 /// sigmoid</c>), so the activation clustering and its affine maps also work on a stack you build yourself.
-/// Train it with <see cref="MlpTrainer"/>.
+/// Train it with <see cref="MlpTraining.Train"/> (the general <see cref="Workbench.Training.Trainer"/> configured like the paper's Keras code).
 /// <code>var mlp = new Mlp(10, [4, 2], seed: 0);
-/// new MlpTrainer(learningRate: 0.01, epochs: 10, batchSize: 100, activityL1: 0.02, seed: 0).Fit(mlp, x, y);</code>
+/// mlp.Train(x, y, learningRate: 0.01, epochs: 10, batchSize: 100, activityL1: 0.02, seed: 0);</code>
 /// </summary>
 public sealed class Mlp : IDisposable
 {
@@ -73,6 +73,7 @@ public sealed class Mlp : IDisposable
 
         Initialise(init, seed);
         Network = nn.Sequential(layers.ToArray());
+        Logits = nn.Sequential(layers.Where(l => l.Item1 != "sigmoid").ToArray());   // same modules, no output activation
         Network.to(dev);
         Network.eval();
     }
@@ -80,13 +81,16 @@ public sealed class Mlp : IDisposable
     /// <summary>The whole network, output activation included, as a TorchSharp sequential stack.</summary>
     public Sequential Network { get; }
 
+    /// <summary>The same layers without the output activation: the pre-output value (logit), which is what is trained.</summary>
+    public Sequential Logits { get; }
+
     public int Inputs { get; }
     public IReadOnlyList<int> Hidden { get; }
     public int Outputs { get; }
     public OutputActivation Output { get; }
     public long Seed { get; }
 
-    /// <summary>True once <see cref="MlpTrainer.Fit"/> has trained this network.</summary>
+    /// <summary>True once <see cref="MlpTraining.Train"/> has trained this network.</summary>
     public bool IsTrained { get; internal set; }
 
     /// <summary>The Linear layers in order (hidden ones, then the output layer).</summary>

@@ -146,7 +146,7 @@ public sealed class PiecewiseLinearNetwork
         if (!mlp.IsTrained)
             throw new InvalidOperationException(
                 $"{mlp} has not been trained, so its clusters and affine maps describe random weights. Train it first with " +
-                "new MlpTrainer(...).Fit(mlp, x, y), or pass mlp.Network to analyse the initial weights on purpose.");
+                "mlp.Train(x, y, ...), or pass mlp.Network to analyse the initial weights on purpose.");
         return new PiecewiseLinearNetwork(mlp.Network);
     }
 

@@ -164,7 +164,7 @@ public class AffineMapTests
     {
         var (x, y) = BooleanStudy.Generate(3000, seed: 1);
         using var mlp = new Mlp(10, [4, 2], seed: 1);
-        new MlpTrainer(learningRate: 0.01, epochs: 2, batchSize: 100, activityL1: 0.02, activityLayers: [0], seed: 1).Fit(mlp, x, y);
+        mlp.Train(x, y, learningRate: 0.01, epochs: 2, batchSize: 100, activityL1: 0.02, activityLayers: [0], seed: 1);
         var net = PiecewiseLinearNetwork.From(mlp);
         Assert.True(MaxAffineError(net, x) < 1e-4);   // float32 network against float64 maps
         var clustering = new ActivationClustering(mlp).Fit(x);

@@ -79,7 +79,7 @@ public class ClusteringTests
         for (int i = 0; i < 4000; i++)
             Assert.Equal(BooleanStudy.Target((int)xs[10 * i], (int)xs[10 * i + 1], (int)xs[10 * i + 2]), (int)ys[i]);
         using var mlp = new Mlp(10, [4, 2], seed: 5);
-        new MlpTrainer(epochs: 1, seed: 5).Fit(mlp, x, y);
+        mlp.Train(x, y, epochs: 1, seed: 5);
         var c = new ActivationClustering(mlp).Fit(x);
         var rows = BooleanStudy.TruthTable(c, x);
         Assert.Equal(4000, rows.Sum(r => r.Count));

@@ -26,7 +26,7 @@ public class ReluErrorTests
         using var mlp = new Mlp(3, [4]);
         var x = zeros(6, 3);
         x[4, 1] = tensor(double.NaN);
-        var e = Assert.Throws<ArgumentException>(() => new MlpTrainer(epochs: 1).Fit(mlp, x, zeros(6)));
+        var e = Assert.Throws<ArgumentException>(() => mlp.Train(x, zeros(6), epochs: 1));
         Assert.Contains("NaN", e.Message);
         Assert.Contains("row 4", e.Message);
         x[4, 1] = tensor(double.PositiveInfinity);
@@ -69,7 +69,7 @@ public class ReluErrorTests
     public void LabelsMustBeBinary()
     {
         using var mlp = new Mlp(2, [3]);
-        var e = Assert.Throws<ArgumentException>(() => new MlpTrainer(epochs: 1).Fit(mlp, zeros(4, 2), tensor(new float[] { 0, 1, 2, 0 })));
+        var e = Assert.Throws<ArgumentException>(() => mlp.Train(zeros(4, 2), tensor(new float[] { 0, 1, 2, 0 }), epochs: 1));
         Assert.Contains("0 or 1", e.Message);
     }
 }

@@ -31,12 +31,11 @@ public static class TitanicStudy
         var testIdx = order[..nTest]; var trainIdx = order[nTest..];
         var trainX = x.index_select(0, trainIdx); var trainY = y.index_select(0, trainIdx);
         var mlp = new Mlp(TitanicFeatures.Names.Length, hidden ?? [4, 2], seed: seed);
-        var trainer = new MlpTrainer(learningRate, epochs, batchSize, activityL1, activityLayers: [0], seed: seed, progress: progress)
-            .Fit(mlp, trainX, trainY);
+        var history = mlp.Train(trainX, trainY, learningRate, epochs, batchSize, activityL1, activityLayers: [0], seed: seed, progress: progress);
         double testAccuracy = nTest > 0 ? mlp.Accuracy(x.index_select(0, testIdx), y.index_select(0, testIdx)) : double.NaN;
         var clustering = new ActivationClustering(mlp).Fit(x);
         var table = ClusterTable.Build(clustering, x, y, TitanicFeatures.Names);
         return new TitanicStudyRun(seed, mlp.Accuracy(trainX, trainY), testAccuracy, mlp, clustering, table, x, y,
-                                   testIdx.data<long>().Select(i => (int)i).ToArray(), trainer.History);
+                                   testIdx.data<long>().Select(i => (int)i).ToArray(), history);
     }
 }

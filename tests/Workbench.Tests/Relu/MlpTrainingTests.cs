@@ -8,7 +8,7 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Workbench.Tests.Relu;
 
-public class MlpTrainerTests
+public class MlpTrainingTests
 {
     static float[] Weights(Mlp mlp) => mlp.Linears.SelectMany(l => l.weight!.data<float>().ToArray().Concat(l.bias!.data<float>().ToArray())).ToArray();
 
@@ -19,7 +19,7 @@ public class MlpTrainerTests
         float[] Train(long seed)
         {
             using var mlp = new Mlp(10, [4, 2], seed: seed);
-            new MlpTrainer(epochs: 2, activityL1: 0.02, seed: seed).Fit(mlp, x, y);
+            mlp.Train(x, y, epochs: 2, activityL1: 0.02, seed: seed);
             return Weights(mlp);
         }
         Assert.Equal(Train(5), Train(5));
@@ -33,9 +33,9 @@ public class MlpTrainerTests
         var (tx, ty) = BooleanStudy.Generate(2000, seed: 4);
         using var mlp = new Mlp(10, [8, 4], seed: 3);
         var before = mlp.Accuracy(tx, ty);
-        var trainer = new MlpTrainer(learningRate: 0.01, epochs: 6, batchSize: 50, seed: 3).Fit(mlp, x, y);
-        Assert.Equal(6, trainer.History.Count);
-        Assert.True(trainer.History[^1].Loss < trainer.History[0].Loss);
+        var history = mlp.Train(x, y, learningRate: 0.01, epochs: 6, batchSize: 50, seed: 3);
+        Assert.Equal(6, history.Count);
+        Assert.True(history[^1].Loss < history[0].Loss);
         Assert.True(mlp.IsTrained);
         var after = mlp.Accuracy(tx, ty);
         Assert.True(after > 0.97, $"test accuracy {after:P2} (before training {before:P2})");
@@ -54,10 +54,9 @@ public class MlpTrainerTests
         double bce = F.binary_cross_entropy_with_logits(pre, y.reshape(-1, 1)).item<float>();
         double l1 = hidden[0].abs().sum(1).mean().item<float>();
         double l2 = mlp.Linears.Sum(l => l.weight!.pow(2).sum().item<float>());
-        var trainer = new MlpTrainer(learningRate: 1e-12, epochs: 1, batchSize: 100, activityL1: 0.5, activityLayers: [0], weightDecay: 0.1, seed: 8)
-            .Fit(mlp, x, y);
-        Assert.Equal(bce + 0.5 * l1 + 0.1 * l2, trainer.History[0].Loss, 4);
-        Assert.NotEqual(bce, trainer.History[0].Loss, 2);
+        var history = mlp.Train(x, y, learningRate: 1e-12, epochs: 1, batchSize: 100, activityL1: 0.5, activityLayers: [0], weightDecay: 0.1, seed: 8);
+        Assert.Equal(bce + 0.5 * l1 + 0.1 * l2, history[0].Loss, 4);
+        Assert.NotEqual(bce, history[0].Loss, 2);
     }
 
     [Fact]
@@ -69,9 +68,9 @@ public class MlpTrainerTests
         var y = (x[.., 0].abs() - x[.., 1]).reshape(-1, 1);
         using var mlp = new Mlp(2, [8], output: OutputActivation.Linear, seed: 4);
         Assert.Null(PiecewiseLinearNetwork.From(mlp.Network).OutputLink);
-        var trainer = new MlpTrainer(learningRate: 0.02, epochs: 15, batchSize: 50, seed: 4, progress: false).Fit(mlp, x, y);
-        Assert.True(double.IsNaN(trainer.History[0].Accuracy));
-        Assert.True(trainer.History[^1].Loss < 0.02 * trainer.History[0].Loss, $"MSE {trainer.History[0].Loss:F4} → {trainer.History[^1].Loss:F4}");
+        var history = mlp.Train(x, y, learningRate: 0.02, epochs: 15, batchSize: 50, seed: 4, progress: false);
+        Assert.True(double.IsNaN(history[0].Accuracy));
+        Assert.True(history[^1].Loss < 0.02 * history[0].Loss, $"MSE {history[0].Loss:F4} → {history[^1].Loss:F4}");
         Assert.Throws<InvalidOperationException>(() => mlp.Predict(x));
     }
 
@@ -85,7 +84,7 @@ public class MlpTrainerTests
             Progress.ViewFactory = () => new TextProgressView(lines);
             var (x, y) = BooleanStudy.Generate(300, seed: 1);
             using var mlp = new Mlp(10, [3], seed: 1);
-            new MlpTrainer(epochs: 2, seed: 1).Fit(mlp, x, y);
+            mlp.Train(x, y, epochs: 2, seed: 1);
         }
         finally { Progress.ViewFactory = factory; }
         var text = lines.ToString();

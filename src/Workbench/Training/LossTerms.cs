@@ -1,0 +1,89 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Workbench.Training;
+
+/// <summary>What a <see cref="LossTerm"/> sees of one training step.</summary>
+/// <param name="Model">The model being trained.</param>
+/// <param name="Input">The batch's inputs.</param>
+/// <param name="Output">The model's output for the batch (with gradients).</param>
+/// <param name="Target">The batch's targets.</param>
+/// <param name="Activations">Outputs of the layers the terms asked for (<see cref="LossTerm.Layers"/>), by child name.</param>
+/// <param name="Count">Samples in the batch.</param>
+public sealed record TrainingBatch(nn.Module Model, Tensor Input, Tensor Output, Tensor Target,
+                                   IReadOnlyDictionary<string, Tensor> Activations, long Count);
+
+/// <summary>
+/// A term added to the training loss (a regulariser). It may ask for the outputs of named layers of a
+/// <see cref="Sequential"/> model (<see cref="Layers"/>); the trainer records them during the forward pass.
+/// </summary>
+public abstract class LossTerm
+{
+    /// <summary>Child names of the sequential model whose outputs this term needs (none by default).</summary>
+    public virtual IReadOnlyList<string> Layers => [];
+
+    /// <summary>Returns <paramref name="loss"/> with this term added.</summary>
+    public abstract Tensor AddTo(Tensor loss, TrainingBatch batch);
+}
+
+/// <summary>Keras-style regularisers as <see cref="LossTerm"/>s.</summary>
+public static class Regularizers
+{
+    /// <summary>
+    /// Keras' activity regulariser <c>l1(a)</c> on the outputs h of the named layers: adds <c>a · Σ|h| / batch size</c>
+    /// per layer (ReLU §4: a = 0.02 on the first hidden layer).
+    /// </summary>
+    public static LossTerm ActivityL1(double a, params string[] layers) => new ActivityL1Term(a, layers);
+
+    /// <summary>Keras' kernel regulariser <c>l2(λ)</c>: adds <c>λ · Σ W²</c> over the weights of every Linear and convolution (not biases).</summary>
+    public static LossTerm L2Kernels(double lambda) => new L2KernelTerm(lambda);
+
+    sealed class ActivityL1Term : LossTerm
+    {
+        readonly double _a;
+        readonly string[] _layers;
+
+        public ActivityL1Term(double a, string[] layers)
+        {
+            if (!(a >= 0) || double.IsInfinity(a)) throw new ArgumentOutOfRangeException(nameof(a), a, "The activity regulariser's coefficient must be a finite number ≥ 0.");
+            if (layers.Length == 0) throw new ArgumentException("Name at least one layer for the activity regulariser, e.g. ActivityL1(0.02, \"relu1\").", nameof(layers));
+            _a = a; _layers = layers;
+        }
+
+        public override IReadOnlyList<string> Layers => _layers;
+
+        public override Tensor AddTo(Tensor loss, TrainingBatch batch)
+        {
+            foreach (var l in _layers)
+                loss = loss + batch.Activations[l].abs().sum() * (_a / batch.Count);   // Keras l1 activity: a·Σ|h| / batch
+            return loss;
+        }
+    }
+
+    sealed class L2KernelTerm : LossTerm
+    {
+        readonly double _lambda;
+
+        public L2KernelTerm(double lambda)
+        {
+            if (!(lambda >= 0) || double.IsInfinity(lambda)) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "The weight decay must be a finite number ≥ 0.");
+            _lambda = lambda;
+        }
+
+        public override Tensor AddTo(Tensor loss, TrainingBatch batch)
+        {
+            foreach (var module in batch.Model.modules())
+            {
+                var w = module switch
+                {
+                    Linear fc => fc.weight,
+                    Conv1d c => c.weight,
+                    Conv2d c => c.weight,
+                    _ => null,
+                };
+                if (w is not null) loss = loss + w.pow(2).sum() * _lambda;          // Keras l2 kernel: λ·ΣW²
+            }
+            return loss;
+        }
+    }
+}
