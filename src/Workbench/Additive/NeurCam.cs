@@ -179,7 +179,7 @@ public sealed class NeurCam : Clusterer<NeurCam>, ISoftClusterer
         using (var prep = NewDisposeScope())
         {
             var x64 = x.to(ScalarType.Float64);
-            var std = x64.std(0, unbiased: false);
+            var std = x64.std(new long[] { 0 }, unbiased: false);
             var constant = std.le(1e-12).nonzero();
             if (constant.numel() > 0)
                 throw new ArgumentException($"Feature {constant[0, 0].ToInt64()} of x is constant; drop constant columns before fitting (they cannot be standardised and carry no cluster information).");
@@ -335,7 +335,7 @@ public sealed class NeurCam : Clusterer<NeurCam>, ISoftClusterer
     /// </summary>
     public static Tensor ClusteringLoss(Tensor w, Tensor rep, Tensor centroids, double m)
     {
-        var d2 = (rep.unsqueeze(1) - centroids.unsqueeze(0)).square().sum(2);
+        var d2 = (rep.unsqueeze(1) - centroids.unsqueeze(0)).square().sum(new long[] { 2 });
         return (w.pow(m) * d2).mean();
     }
 
@@ -359,7 +359,7 @@ public sealed class NeurCam : Clusterer<NeurCam>, ISoftClusterer
         long rows = Math.Min(xs.shape[0], 3L * BatchSize);
         var idx = randperm(xs.shape[0], generator: gen).narrow(0, 0, rows).to(xs.device);
         var w = net.Logits(xs.index_select(0, idx), 1, 1).softmax(1);
-        var z = w.T.matmul(rep.index_select(0, idx)) / w.sum(0).unsqueeze(1);
+        var z = w.T.matmul(rep.index_select(0, idx)) / w.sum(new long[] { 0 }).unsqueeze(1);
         return z.MoveToOuterDisposeScope();
     }
 

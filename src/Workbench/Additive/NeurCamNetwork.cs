@@ -130,7 +130,7 @@ public sealed class NeurCamNetwork
     public Tensor Logits(Tensor x, double singleT, double pairT, Tensor? singleLocked = null, Tensor? pairLocked = null)
     {
         using var scope = NewDisposeScope();
-        return Contributions(x, singleT, pairT, singleLocked, pairLocked).sum(1).MoveToOuterDisposeScope();
+        return Contributions(x, singleT, pairT, singleLocked, pairLocked).sum(new long[] { 1 }).MoveToOuterDisposeScope();
     }
 
     /// <summary>Basis functions b(s) of a batch of channel inputs, [rows, in] → [rows, B]; ReLU between layers, none on the bases.</summary>
