@@ -42,8 +42,8 @@ public static class Embeddings
         using var scope = NewDisposeScope();
         var xd = x.to(ScalarType.Float64, Devices.Resolve(device));
         var d2 = Distances.Squared(xd, xd);
-        d2.fill_diagonal_(double.PositiveInfinity);
-        var nn = d2.topk(neighbours, dim: 1, largest: false).indices;
+        d2 = d2.masked_fill(eye(n, device: xd.device).to_type(ScalarType.Bool), double.PositiveInfinity);
+        var nn = d2.topk(neighbours, dim: 1, largest: false).indexes;
         var w = zeros(n, n, dtype: ScalarType.Float64, device: xd.device).scatter_(1, nn, 1.0);
         w = (w + w.T).clamp_max(1);                                           // symmetrised kNN graph
         var deg = w.sum(new long[] { 1 });
