@@ -27,8 +27,8 @@ public sealed class ShapeGraphs
     internal ShapeGraphs(NeurCam model)
     {
         _model = model;
-        var single = model.SelectedFeatures.cpu().data<long>().ToArray();
-        var pairs = model.SelectedPairs.cpu().data<long>().ToArray();
+        var single = Longs(model.SelectedFeatures);
+        var pairs = Longs(model.SelectedPairs);
         var terms = new List<AdditiveTerm>();
         var channelTerm = new List<int>();
         int TermOf(AdditiveTerm t) { int i = terms.IndexOf(t); if (i < 0) { terms.Add(t); i = terms.Count - 1; } return i; }
@@ -43,6 +43,8 @@ public sealed class ShapeGraphs
         for (int c = 0; c < channelTerm.Count; c++) g[c, channelTerm[c]] = 1;
         _grouping = tensor(g, dtype: ScalarType.Float32, device: model.Centroids.device);
     }
+
+    static long[] Longs(Tensor t) => t.numel() == 0 ? Array.Empty<long>() : t.cpu().reshape(-1).data<long>().ToArray();   // (ToArray fails on empty tensors)
 
     /// <summary>The additive terms, singles first in channel order, then pairs.</summary>
     public IReadOnlyList<AdditiveTerm> Terms { get; }
