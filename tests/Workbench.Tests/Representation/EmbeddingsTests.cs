@@ -1,3 +1,4 @@
+using TorchSharp;
 using Workbench.Clustering;
 using Workbench.Evaluation;
 using Workbench.Representation;
