@@ -44,7 +44,7 @@ public static class Embeddings
         var d2 = Distances.Squared(xd, xd);
         d2 = d2.masked_fill(eye(n, device: xd.device).to_type(ScalarType.Bool), double.PositiveInfinity);
         var nn = d2.topk(neighbours, dim: 1, largest: false).indexes;
-        var w = zeros(n, n, dtype: ScalarType.Float64, device: xd.device).scatter_(1, nn, 1.0);
+        var w = zeros(n, n, dtype: ScalarType.Float64, device: xd.device).scatter_(1, nn, ones(nn.shape, dtype: ScalarType.Float64, device: xd.device));
         w = (w + w.T).clamp_max(1);                                           // symmetrised kNN graph
         var deg = w.sum(new long[] { 1 });
         var dInv = deg.rsqrt();
