@@ -84,7 +84,7 @@ public class NeurCamTests
         Assert.True(sg.Terms.Count <= 2);
         // rerun with the same seed gives the same labels
         var again = Small(3, c: 2, epochs: 80, batch: 64, init: CentroidInit.MiniBatchKMeans).Fit(set.X, set.Representation);
-        Assert.True(again.Labels.equal(model.Labels).item<bool>());
+        Assert.True(again.Labels.eq(model.Labels).all().item<bool>());
     }
 
     [Fact]
