@@ -16,6 +16,7 @@ public class ContractTests
     public static IEnumerable<object[]> Clusterers() => new[]
     {
         new object[] { "kmeans" }, new object[] { "soft" }, new object[] { "kernel" }, new object[] { "activation" },
+        new object[] { "minibatch" },
     };
 
     static IClusterer Make(string name) => name switch
@@ -23,6 +24,7 @@ public class ContractTests
         "kmeans" => new KMeans(3, nInit: 3, seed: 1),
         "soft" => new SoftKMeans(3, stiffness: 1.0, nInit: 3, seed: 1),
         "kernel" => new KernelKMeans(3, supportPerCluster: 2, maxIter: 5, nInit: 3, seed: 1),
+        "minibatch" => new MiniBatchKMeans(3, batchSize: 16, maxIter: 20, nInit: 2, seed: 1),
         _ => new ActivationClustering(AbsNetwork()),
     };
 

@@ -81,7 +81,7 @@ public class EntmaxTests
         var j = Entmax.Jacobian(p.detach());
         var expected = tensor(new double[,] { { .33676, -.33676, 0 }, { -.33676, .33676, 0 }, { 0, 0, 0 } });
         Assert.True(MaxAbs(j - expected) < 1e-5);
-        Assert.True(MaxAbs(j.sum(0)) < 1e-12 && MaxAbs(j.sum(1)) < 1e-12);
+        Assert.True(MaxAbs(j.sum(new long[] { 0 })) < 1e-12 && MaxAbs(j.sum(new long[] { 1 })) < 1e-12);
         // autograd rows equal the closed form
         for (int r = 0; r < 3; r++)
         {
