@@ -180,7 +180,6 @@ public sealed class Idc : Clusterer<Idc>, ISoftClusterer
         if (b < K) throw new ArgumentException($"the batch (min(N, batchSize) = {b}) is smaller than K = {K}; the head's coding rate needs at least K rows per batch. Raise batchSize.");
         long batches = n / b;                                                           // drop_last, as the code
 
-        Seeds.Manual(Seed);                                                             // PyTorch-default biases (the code's zeroing never runs)
         var g = Seeds.Generator(Seed);
         Autoencoder = new MlpAutoencoder(d, Hidden, Latent);
         GatingNet = new GatingNetwork(d, GatingHidden);
@@ -334,10 +333,16 @@ public sealed class Idc : Clusterer<Idc>, ISoftClusterer
 
     static void InitWeights(nn.Module module, Generator g)
     {
-        // model.py:8 — Linear weights N(0, 0.001²); biases keep PyTorch's default (the code's zeroing is dead).
+        // model.py:8 — Linear weights N(0, 0.001²); biases keep PyTorch's default U(±1/√fan_in) (the code's zeroing is
+        // dead), drawn here from our generator so that concurrent users of torch's global generator cannot interfere.
         using var _ = no_grad();
         foreach (var m in module.modules())
-            if (m is Linear lin) lin.weight!.copy_(0.001 * randn(lin.weight!.shape, generator: g));
+            if (m is Linear lin)
+            {
+                lin.weight!.copy_(0.001 * randn(lin.weight!.shape, generator: g));
+                double bound = 1.0 / Math.Sqrt(lin.weight!.shape[1]);
+                lin.bias?.copy_((rand(lin.bias!.shape, generator: g) * 2 - 1) * bound);
+            }
     }
 
     static double Cosine(double lr0, double lrMin, long t, long tMax) =>

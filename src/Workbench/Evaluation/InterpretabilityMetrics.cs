@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Workbench.Evaluation;
@@ -141,7 +142,7 @@ public static class InterpretabilityMetrics
         int? maxFeatures = null, long seed = 0)
     {
         using var scope = NewDisposeScope();
-        var imp = gates.gt(0).sum(0).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        var imp = gates.gt(0).sum(new long[] { 0 }).to(ScalarType.Float64).cpu().data<double>().ToArray();
         var order = Enumerable.Range(0, imp.Length).Where(i => imp[i] > 0).OrderByDescending(i => imp[i]).ThenBy(i => i).ToArray();
         if (maxFeatures is int m) order = order.Take(m).ToArray();
         if (order.Length < 2) throw new ArgumentException("faithfulness needs at least two features with an open gate.");
