@@ -45,10 +45,7 @@ static class NeonCommand
             CliCsv.NoDuplicateRows(c, "centroid");
             using var scope = NewDisposeScope();
             var net = new NeuralizedKMeans(CliCsv.ToTensor(c).to(CPU));
-            var xt = CliCsv.ToTensor(x);
-            double betaValue = b ?? Stiffness.Heuristic(net.F(xt));
-            using var e = net.Explain(xt, betaValue);
-            CliCsv.WriteRelevance(pr.GetValue(output)!, x.Columns, e.Clusters, e.F, e.Relevance);
+            double betaValue = ExplainAndWrite(net, x, b, pr.GetValue(output)!);
             stdout.WriteLine($"NEON k-means: {x.Rows} points, K = {c.Rows}, β = {betaValue:G6}{(b is null ? " (Eq. 3)" : "")}; wrote {pr.GetValue(output)}.");
             return 0;
         }));
@@ -86,13 +83,20 @@ static class NeonCommand
             CliCsv.NoDuplicateRows(u, "support vector");
             using var scope = NewDisposeScope();
             var net = new NeuralizedKernelKMeans(CliCsv.ToTensor(u).to(CPU), tensor(l), g);
-            var xt = CliCsv.ToTensor(x);
-            double betaValue = b ?? Stiffness.Heuristic(net.F(xt));
-            using var e = net.Explain(xt, betaValue);
-            CliCsv.WriteRelevance(pr.GetValue(output)!, x.Columns, e.Clusters, e.F, e.Relevance);
+            double betaValue = ExplainAndWrite(net, x, b, pr.GetValue(output)!);
             stdout.WriteLine($"NEON kernel k-means: {x.Rows} points, K = {k}, {u.Rows} support vectors, γ = {g:G6}, β = {betaValue:G6}{(b is null ? " (Eq. 3)" : "")}; wrote {pr.GetValue(output)}.");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Explains every row of <paramref name="x"/> with β given, or from Eq. (3) when null, writes the relevance CSV and returns β.</summary>
+    static double ExplainAndWrite(INeuralizedClustering net, CsvTable x, double? beta, string path)
+    {
+        var xt = CliCsv.ToTensor(x);
+        double betaValue = beta ?? Stiffness.Heuristic(net.F(xt));
+        using var e = net.Explain(xt, betaValue);
+        CliCsv.WriteRelevance(path, x.Columns, e.Clusters, e.F, e.Relevance);
+        return betaValue;
     }
 }

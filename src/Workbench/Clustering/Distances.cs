@@ -30,6 +30,24 @@ public static class Distances
         return x.unsqueeze(1).bmm(x.unsqueeze(2)).reshape(x.shape[0]).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Mean over features of the per-feature (biased) variance, as scikit-learn scales <c>tol</c>:
+    /// mean_j var_j(x). Accumulated over blocks of rows, so no [N,d] temporary is made.
+    /// </summary>
+    public static double MeanVariance(Tensor x, long rowsPerBlock = 4096)
+    {
+        using var scope = NewDisposeScope();
+        long n = x.shape[0];
+        var mean = x.sum(new long[] { 0 }, type: float64).div_(n).to_type(x.dtype);   // [d]
+        double ss = 0;
+        for (long s = 0; s < n; s += rowsPerBlock)
+        {
+            using var block = NewDisposeScope();
+            ss += (x[TensorIndex.Slice(s, Math.Min(n, s + rowsPerBlock))] - mean).pow_(2).sum().ToDouble();
+        }
+        return ss / n / x.shape[1];
+    }
+
     /// <summary>Checks a data matrix: 2-D, floating point, finite. Throws with the first bad row and column.</summary>
     public static void CheckData(Tensor x, string name = "x")
     {

@@ -8,91 +8,81 @@ namespace Workbench.Clustering;
 /// <summary>
 /// k-means (NEON §II, Eq. 1): k-means++ seeding, Lloyd iterations, <see cref="NInit"/> restarts keeping the lowest inertia.
 /// Shaped like scikit-learn's <c>KMeans</c>: <c>new KMeans(k: 6, seed: 0).Fit(x)</c>, then <see cref="Centroids"/>,
-/// <see cref="Labels"/>, <see cref="Inertia"/>, <see cref="Predict"/>. Runs on <see cref="Devices.Default"/> unless given
+/// <see cref="Clusterer{TSelf}.Labels"/>, <see cref="Inertia"/>, <see cref="Clusterer{TSelf}.Predict"/>. Runs on <see cref="Devices.Default"/> unless given
 /// a device, in the dtype of the data (float32 or float64).
 /// </summary>
-public sealed class KMeans
+public sealed class KMeans : Clusterer<KMeans>
 {
+    /// <param name="k">number of clusters K, ≥ 1</param>
+    /// <param name="nInit">restarts from fresh k-means++ seeds; the lowest inertia is kept</param>
+    /// <param name="maxIter">maximum Lloyd iterations per restart</param>
+    /// <param name="tol">relative tolerance on the centre shift (see <see cref="Tol"/>)</param>
+    /// <param name="seed">seed of the k-means++ draws</param>
+    /// <param name="device">device to fit on; <see cref="Devices.Default"/> when null</param>
     public KMeans(int k, int nInit = 10, int maxIter = 300, double tol = 1e-4, long seed = 0, Device? device = null)
+        : base(k, seed, device)
     {
-        if (k < 1) throw new ArgumentException($"k must be at least 1; got {k}.");
-        if (nInit < 1) throw new ArgumentException($"nInit must be at least 1; got {nInit}.");
-        if (maxIter < 1) throw new ArgumentException($"maxIter must be at least 1; got {maxIter}.");
-        if (tol < 0) throw new ArgumentException($"tol must be ≥ 0; got {tol}.");
-        K = k; NInit = nInit; MaxIter = maxIter; Tol = tol; Seed = seed; Device = device;
+        AtLeast(nInit, 1, nameof(nInit)); AtLeast(maxIter, 1, nameof(maxIter)); NonNegative(tol, nameof(tol));
+        NInit = nInit; MaxIter = maxIter; Tol = tol;
     }
 
-    // Hyperparameters
-    public int K { get; }
+    /// <summary>Restarts from fresh k-means++ seeds.</summary>
     public int NInit { get; }
+    /// <summary>Maximum Lloyd iterations per restart.</summary>
     public int MaxIter { get; }
     /// <summary>Relative tolerance: stop when the summed squared centre shift ≤ tol · mean per-feature variance (as scikit-learn).</summary>
     public double Tol { get; }
-    public long Seed { get; }
-    public Device? Device { get; }
 
-    // Learned state
     /// <summary>Centroids μ_k, [K,d].</summary>
     public Tensor Centroids { get; private set; } = null!;
-    /// <summary>Cluster of each training point, [N] int64.</summary>
-    public Tensor Labels { get; private set; } = null!;
     /// <summary>Sum of squared distances of the training points to their centroid.</summary>
     public double Inertia { get; private set; }
     /// <summary>Lloyd iterations of the kept run.</summary>
     public int NIter { get; private set; }
-    /// <summary>Inertia of every restart, in order.</summary>
-    public IReadOnlyList<double> RestartInertias { get; private set; } = Array.Empty<double>();
 
-    public KMeans Fit(Tensor x)
+    /// <inheritdoc/>
+    protected override void FitCore(Tensor x)
     {
-        Distances.CheckData(x);
-        var device = Devices.Resolve(Device);
-        if (x.shape[0] < K) throw new ArgumentException($"k-means with K = {K} needs at least {K} points; got {x.shape[0]}.");
         using var scope = NewDisposeScope();
-        x = x.to(device);
-        var g = Seeds.Generator(Seed);
-        double tolAbs = Tol * x.var(new long[] { 0 }, unbiased: false).mean().ToDouble();
-        Tensor? bestC = null, bestL = null;
-        double bestI = double.PositiveInfinity; int bestIter = 0;
-        var inertias = new List<double>();
-        using var bar = Progress.Start($"k-means K={K}", NInit);
-        for (int r = 0; r < NInit; r++)
+        x = x.to(Devices.Resolve(Device));
+        double tolAbs = Tol * Distances.MeanVariance(x);
+        var xx = Distances.RowSquaredNorms(x);
+        var best = BestOfRestarts(NInit, $"k-means K={K}", g =>
         {
-            var c = KMeansPlusPlus.Init(x, K, g);
-            var (cent, lab, inertia, iters) = Lloyd(x, c, MaxIter, tolAbs);
-            inertias.Add(inertia);
-            if (inertia < bestI) { bestI = inertia; bestC = cent; bestL = lab; bestIter = iters; }
-            bar.Report(r + 1, $"inertia {inertia:G6}, best {bestI:G6}");
-        }
-        Centroids = bestC!.MoveToOuterDisposeScope();
-        Labels = bestL!.MoveToOuterDisposeScope();
-        Inertia = bestI; NIter = bestIter; RestartInertias = inertias;
-        return this;
+            var run = Lloyd(x, KMeansPlusPlus.Init(x, K, g, xNorms: xx), MaxIter, tolAbs, xx);
+            return (run, run.Inertia);
+        });
+        Centroids = best.Centroids.MoveToOuterDisposeScope();
+        Labels = best.Labels.MoveToOuterDisposeScope();
+        Inertia = best.Inertia; NIter = best.Iterations;
     }
 
     /// <summary>Nearest centroid of each row, [N] int64 (Eq. 1).</summary>
-    public Tensor Predict(Tensor x)
+    protected override Tensor PredictCore(Tensor x)
     {
-        if (Centroids is null) throw new InvalidOperationException("Call Fit before Predict.");
-        Distances.CheckData(x);
         using var scope = NewDisposeScope();
         return Distances.Squared(x.to(Centroids.device).to_type(Centroids.dtype), Centroids).argmin(1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Squared distance of each row to each centroid, [N,K].</summary>
+    /// <summary>Squared distance of each row to each centroid, [N,K] (scikit-learn's <c>transform</c> gives the unsquared distance).</summary>
     public Tensor Transform(Tensor x)
     {
-        if (Centroids is null) throw new InvalidOperationException("Call Fit before Transform.");
+        CheckPredictInput(x, nameof(Transform));
         return Distances.Squared(x.to(Centroids.device).to_type(Centroids.dtype), Centroids);
     }
 
     /// <summary>Lloyd's algorithm from <paramref name="centroids"/>; returns centroids, labels (consistent with the centroids), inertia, iterations.</summary>
-    public static (Tensor Centroids, Tensor Labels, double Inertia, int Iterations) Lloyd(Tensor x, Tensor centroids, int maxIter, double tolAbs)
+    /// <param name="x">data [N,d]</param>
+    /// <param name="centroids">initial centres [K,d]</param>
+    /// <param name="maxIter">maximum iterations</param>
+    /// <param name="tolAbs">absolute tolerance on the summed squared centre shift</param>
+    /// <param name="xNorms">‖x_n‖² [N] when the caller has it (reused over restarts)</param>
+    public static (Tensor Centroids, Tensor Labels, double Inertia, int Iterations) Lloyd(Tensor x, Tensor centroids, int maxIter, double tolAbs, Tensor? xNorms = null)
     {
         using var scope = NewDisposeScope();
         long n = x.shape[0], k = centroids.shape[0];
         var c = centroids.clone();
-        var xx = Distances.RowSquaredNorms(x);
+        var xx = xNorms ?? Distances.RowSquaredNorms(x);
         Tensor? labels = null;
         int it = 0;
         for (; it < maxIter; it++)

@@ -11,7 +11,12 @@ namespace Workbench.Clustering;
 public static class KMeansPlusPlus
 {
     /// <summary>Returns <paramref name="k"/> initial centres [K,d] chosen among the rows of <paramref name="x"/>.</summary>
-    public static Tensor Init(Tensor x, int k, torch.Generator generator, int? localTrials = null)
+    /// <param name="x">data [N,d]</param>
+    /// <param name="k">number of centres</param>
+    /// <param name="generator">CPU generator the draws come from</param>
+    /// <param name="localTrials">candidates per centre (default 2 + ⌊ln K⌋)</param>
+    /// <param name="xNorms">‖x_n‖² [N] when the caller has it</param>
+    public static Tensor Init(Tensor x, int k, torch.Generator generator, int? localTrials = null, Tensor? xNorms = null)
     {
         using var scope = NewDisposeScope();
         long n = x.shape[0];
@@ -20,7 +25,7 @@ public static class KMeansPlusPlus
         var dt = x.dtype;
         var first = randint(n, new long[] { 1 }, generator: generator).item<long>();
         var centers = new List<long> { first };
-        var xx = Distances.RowSquaredNorms(x);
+        var xx = xNorms ?? Distances.RowSquaredNorms(x);
         var closest = Distances.Squared(x, x[TensorIndex.Slice(first, first + 1)], xx).squeeze(1); // [N]
         for (int c = 1; c < k; c++)
         {

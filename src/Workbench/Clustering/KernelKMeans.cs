@@ -1,7 +1,6 @@
 using TorchSharp;
 using Workbench.Compute;
-using Workbench.Neuralization;
-using Workbench.Reporting;
+using Workbench.Numerics;
 using static TorchSharp.torch;
 
 namespace Workbench.Clustering;
@@ -13,31 +12,35 @@ namespace Workbench.Clustering;
 /// vectors before each E-step, a fixed number of iterations and restarts keeping the smallest objective (Eq. 36).
 /// <para>Optional <c>initLabels</c> in <see cref="Fit"/> start from given labels (§VI-A initialises with the ground truth).</para>
 /// </summary>
-public sealed class KernelKMeans
+public sealed class KernelKMeans : Clusterer<KernelKMeans>
 {
-    /// <param name="k">number of clusters K</param>
+    /// <param name="k">number of clusters K, ≥ 2</param>
     /// <param name="supportPerCluster">M, support vectors per cluster</param>
-    /// <param name="iterations">EM iterations (App. F: 100)</param>
-    /// <param name="restarts">restarts, the smallest objective kept (App. F: 10)</param>
+    /// <param name="maxIter">EM iterations per restart; App. F runs a fixed number (100), there is no tolerance</param>
+    /// <param name="nInit">restarts, the smallest objective kept (App. F: 10)</param>
     /// <param name="noise">std of the noise added to the support vectors before each E-step, relative to the kernel width 1/√(2γ)</param>
     /// <param name="epsilon">ε added before inverting in the γ update (App. F: 1e-9)</param>
-    public KernelKMeans(int k, int supportPerCluster = 10, int iterations = 100, int restarts = 10, double noise = 1e-3,
-        double epsilon = 1e-9, long seed = 0, Device? device = null)
+    /// <param name="seed">seed of the k-means++ draws, the support vector draws and the noise</param>
+    /// <param name="device">device to fit on; <see cref="Devices.Default"/> when null</param>
+    public KernelKMeans(int k, int supportPerCluster = 10, int maxIter = 100, int nInit = 10, double noise = 1e-3,
+        double epsilon = 1e-9, long seed = 0, Device? device = null) : base(k, seed, device)
     {
-        if (k < 2) throw new ArgumentException($"kernel k-means needs K ≥ 2; got {k}.");
-        if (supportPerCluster < 1) throw new ArgumentException($"supportPerCluster must be ≥ 1; got {supportPerCluster}.");
-        K = k; SupportPerCluster = supportPerCluster; Iterations = iterations; Restarts = restarts; Noise = noise;
-        Epsilon = epsilon; Seed = seed; Device = device;
+        AtLeast(k, 2, nameof(k)); AtLeast(supportPerCluster, 1, nameof(supportPerCluster));
+        AtLeast(maxIter, 1, nameof(maxIter)); AtLeast(nInit, 1, nameof(nInit));
+        NonNegative(noise, nameof(noise)); NonNegative(epsilon, nameof(epsilon));
+        SupportPerCluster = supportPerCluster; MaxIter = maxIter; NInit = nInit; Noise = noise; Epsilon = epsilon;
     }
 
-    public int K { get; }
+    /// <summary>M, support vectors per cluster.</summary>
     public int SupportPerCluster { get; }
-    public int Iterations { get; }
-    public int Restarts { get; }
+    /// <summary>EM iterations per restart (a fixed count, App. F).</summary>
+    public int MaxIter { get; }
+    /// <summary>Restarts; the smallest objective (Eq. 36) is kept.</summary>
+    public int NInit { get; }
+    /// <summary>Std of the support vector noise relative to the kernel width.</summary>
     public double Noise { get; }
+    /// <summary>ε of the γ update (Eq. 38).</summary>
     public double Epsilon { get; }
-    public long Seed { get; }
-    public Device? Device { get; }
 
     /// <summary>Support vectors u_j, [K·M, d]; rows k·M … k·M+M−1 belong to cluster k.</summary>
     public Tensor Support { get; private set; } = null!;
@@ -45,22 +48,26 @@ public sealed class KernelKMeans
     public Tensor SupportLabels { get; private set; } = null!;
     /// <summary>Kernel scale γ (Eq. 38).</summary>
     public double Gamma { get; private set; }
-    /// <summary>Cluster of each training point, [N].</summary>
-    public Tensor Labels { get; private set; } = null!;
     /// <summary>Objective (Eq. 36) of the kept run.</summary>
     public double Objective { get; private set; }
-    /// <summary>Objective of each restart.</summary>
-    public IReadOnlyList<double> RestartObjectives { get; private set; } = Array.Empty<double>();
 
-    /// <summary>Fits on <paramref name="x"/> [N,d]; <paramref name="initLabels"/> [N] (0…K−1) optionally gives the initial assignment.</summary>
-    public KernelKMeans Fit(Tensor x, Tensor? initLabels = null)
+    Tensor? _initLabels;
+
+    /// <summary>Fits on <paramref name="x"/> [N,d]; <paramref name="initLabels"/> [N] (0…K−1) gives the initial assignment of every restart (§VI-A starts from the ground truth).</summary>
+    public KernelKMeans Fit(Tensor x, Tensor? initLabels)
     {
-        Distances.CheckData(x);
+        _initLabels = initLabels;
+        try { return Fit(x); } finally { _initLabels = null; }
+    }
+
+    /// <inheritdoc/>
+    protected override void FitCore(Tensor x)
+    {
         long n = x.shape[0], d = x.shape[1];
-        if (n < K) throw new ArgumentException($"kernel k-means with K = {K} needs at least {K} points; got {n}.");
         var device = Devices.Resolve(Device);
         using var scope = NewDisposeScope();
         x = x.to(device);
+        var initLabels = _initLabels;
         if (initLabels is not null)
         {
             if (initLabels.shape.Length != 1 || initLabels.shape[0] != n)
@@ -69,12 +76,8 @@ public sealed class KernelKMeans
             var (mn, mx) = (initLabels.min().item<long>(), initLabels.max().item<long>());
             if (mn < 0 || mx >= K) throw new ArgumentException($"initLabels must lie in 0…{K - 1}; found {mn}…{mx}.");
         }
-        var g = Seeds.Generator(Seed);
         var svLabels = arange(K, device: device).repeat_interleave(SupportPerCluster);
-        Tensor? bestU = null, bestL = null; double bestObj = double.PositiveInfinity, bestGamma = 0;
-        var objectives = new List<double>();
-        using var bar = Progress.Start($"kernel k-means K={K} M={SupportPerCluster}", Restarts);
-        for (int r = 0; r < Restarts; r++)
+        var best = BestOfRestarts(NInit, $"kernel k-means K={K} M={SupportPerCluster}", g =>
         {
             var labels = initLabels ?? Distances.Squared(x, KMeansPlusPlus.Init(x, K, g)).argmin(1);
             var u = InitSupport(x, labels, g);
@@ -82,7 +85,7 @@ public sealed class KernelKMeans
             var centre = zeros(K, d, dtype: x.dtype, device: device).index_add_(0, labels, x, 1)
                          / bincount(labels, minlength: K).to_type(x.dtype).clamp_min(1).unsqueeze(1);
             double gamma = 1.0 / (2.0 / (n * d) * (x - centre.index_select(0, labels)).pow(2).sum().ToDouble() + Epsilon);
-            for (int it = 0; it < Iterations; it++)
+            for (int it = 0; it < MaxIter; it++)
             {
                 using var step = NewDisposeScope();
                 // tiny noise on the support vectors before the E-step (avoids repeated support vectors)
@@ -92,26 +95,29 @@ public sealed class KernelKMeans
                 (u, gamma) = MStep(x, u, svLabels, labels, gamma);
                 u.MoveToOuterDisposeScope(); labels.MoveToOuterDisposeScope();
             }
-            var distF = Distances.Squared(x, u);
-            var lme = BlockDistances(distF, gamma);
+            var lme = BlockDistances(Distances.Squared(x, u), gamma);
             labels = lme.argmin(1);
-            double obj = ObjectiveOf(lme, labels, gamma, n, d);
-            objectives.Add(obj);
-            if (obj < bestObj) { bestObj = obj; bestU = u; bestL = labels; bestGamma = gamma; }
-            bar.Report(r + 1, $"objective {obj:G6}, γ {gamma:G4}");
-        }
-        Support = bestU!.MoveToOuterDisposeScope();
+            return ((U: u, Labels: labels, Gamma: gamma), ObjectiveOf(lme, labels, gamma, n, d));
+        });
+        Support = best.U.MoveToOuterDisposeScope();
         SupportLabels = svLabels.MoveToOuterDisposeScope();
-        Labels = bestL!.MoveToOuterDisposeScope();
-        Gamma = bestGamma; Objective = bestObj; RestartObjectives = objectives;
-        return this;
+        Labels = best.Labels.MoveToOuterDisposeScope();
+        Gamma = best.Gamma; Objective = RestartObjectives.Min();
     }
 
-    /// <summary>LME^{−γ}_{j∈C_k}{‖x − u_j‖²} for every point and cluster, [N,K] (the distance of Eq. 6).</summary>
-    public Tensor ClusterDistances(Tensor x) => ClusterDistances(Distances.Squared(x.to(Support.device).to_type(Support.dtype), Support), SupportLabels, Gamma);
+    /// <summary>LME^{−γ}_{j∈C_k}{‖x − u_j‖²} for every row and cluster, [N,K]: the distance of Eq. (6), the kernel analogue of <see cref="KMeans.Transform"/>.</summary>
+    public Tensor Transform(Tensor x)
+    {
+        CheckPredictInput(x, nameof(Transform));
+        return ClusterDistances(Distances.Squared(x.to(Support.device).to_type(Support.dtype), Support), SupportLabels, Gamma);
+    }
 
     /// <summary>Cluster of each row: smallest LME distance (Eq. 6), equivalently largest likelihood (Eq. 34).</summary>
-    public Tensor Predict(Tensor x) { using var s = NewDisposeScope(); return ClusterDistances(x).argmin(1).MoveToOuterDisposeScope(); }
+    protected override Tensor PredictCore(Tensor x)
+    {
+        using var s = NewDisposeScope();
+        return ClusterDistances(Distances.Squared(x.to(Support.device).to_type(Support.dtype), Support), SupportLabels, Gamma).argmin(1).MoveToOuterDisposeScope();
+    }
 
     /// <summary>LME distances [N,K] when the support vectors come in blocks of M per cluster (as <see cref="Support"/> does).</summary>
     Tensor BlockDistances(Tensor dist, double gamma)
@@ -121,7 +127,7 @@ public sealed class KernelKMeans
         return r.MoveToOuterDisposeScope();
     }
 
-    /// <summary>[N,K] LME distances from [N,S] squared distances.</summary>
+    /// <summary>[N,K] LME distances (Eq. 6) from [N,S] squared distances <paramref name="dist"/>, support labels [S] and γ.</summary>
     public static Tensor ClusterDistances(Tensor dist, Tensor svLabels, double gamma)
     {
         using var scope = NewDisposeScope();

@@ -56,6 +56,14 @@ static class NeonShared
         return c.scatter_add(1, clusters.unsqueeze(1), q.sum(1, keepdim: true));
     }
 
+    /// <summary>β as given, or the heuristic of Eq. (3) over f of the rows of <paramref name="x"/> for their own clusters.</summary>
+    public static double Beta(double? beta, INeuralizedClustering model, Tensor x)
+    {
+        if (beta is { } b) return b;
+        using var f = model.F(x);
+        return Propagation.Stiffness.Heuristic(f);
+    }
+
     public static void CheckPoints(Tensor x, long d, string what)
     {
         Clustering.Distances.CheckData(x);

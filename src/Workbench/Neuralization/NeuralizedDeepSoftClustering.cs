@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workbench.Numerics;
 using Workbench.Propagation;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ namespace Workbench.Neuralization;
 /// homogeneous linear layer R_i = Σ_k a_i w_ik / Σ_i a_i w_ik · R_k (Eq. 4 with the root 0, which the bias-free layer has).
 /// Propagating further through Ψ needs the network's own LRP rules.</para>
 /// </summary>
-public sealed class NeuralizedDeepSoftClustering
+public sealed class NeuralizedDeepSoftClustering : INeuralizedClustering
 {
     public NeuralizedDeepSoftClustering(Tensor centroids, Func<Tensor, Tensor>? featureMap = null, double? theta = null)
     {
@@ -31,7 +32,7 @@ public sealed class NeuralizedDeepSoftClustering
     public double? Theta { get; }
     public double Offset { get; }
     public bool IsAbsolute => Theta is not null;
-    public long K => Centroids.shape[0];
+    public int K => (int)Centroids.shape[0];
 
     /// <summary>a = Ψ(x).</summary>
     public Tensor Represent(Tensor x)
@@ -50,7 +51,7 @@ public sealed class NeuralizedDeepSoftClustering
     /// <summary>log p_k(x), [N,K].</summary>
     public Tensor LogProba(Tensor x) { using var s = NewDisposeScope(); return Represent(x).matmul(Centroids.T).log_softmax(1).MoveToOuterDisposeScope(); }
 
-    public Tensor Assign(Tensor x) { using var s = NewDisposeScope(); return LogProba(x).argmax(1).MoveToOuterDisposeScope(); }
+    public Tensor Predict(Tensor x) { using var s = NewDisposeScope(); return LogProba(x).argmax(1).MoveToOuterDisposeScope(); }
 
     /// <summary>Forward from the representation a = Ψ(x) (layers L+1, L+2).</summary>
     public NeonForward ForwardFromRepresentation(Tensor a, Tensor? clusters = null)
@@ -76,12 +77,12 @@ public sealed class NeuralizedDeepSoftClustering
     public Tensor F(Tensor x, Tensor? clusters = null) { using var fw = Forward(x, clusters); return fw.F.clone(); }
 
     /// <summary>Relevance of each representation dimension a_i (= input feature when Ψ is the identity).</summary>
-    public NeonExplanation Explain(Tensor x, double beta, Tensor? clusters = null)
+    public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null)
     {
         using var scope = NewDisposeScope();
         var a = Represent(x);
         using var fw = ForwardFromRepresentation(a, clusters);
-        var rk = MinTakeMost.Redistribute(fw.H, fw.Competitors, fw.F, beta);
+        var rk = MinTakeMost.Redistribute(fw.H, fw.Competitors, fw.F, NeonShared.Beta(beta, this, x));
         if (IsAbsolute) rk = Dissipation.Apply(rk, fw.H, fw.F);
         var q = MidpointRule.SafeRatio(rk, fw.H - Offset).masked_fill(fw.Competitors.logical_not(), 0);
         var r = a * NeonShared.PairCoefficients(q, fw.Clusters).matmul(Centroids);  // Σ_k q_k a ⊙ (μ_c − μ_k)

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workbench.Numerics;
 using Workbench.Propagation;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ namespace Workbench.Neuralization;
 /// Explanations: min-take-most Eq. (2) in layer 2, the midpoint rule Eq. (4) in layer 1; Σ_i R_i = f_c.
 /// Also soft k-means (relative) with <see cref="Scale"/> = τ (App. E-A). Every method works on a whole batch at once.
 /// </summary>
-public sealed class NeuralizedKMeans
+public sealed class NeuralizedKMeans : INeuralizedClustering
 {
     /// <param name="centroids">μ, [K,d], K ≥ 2, distinct rows</param>
     /// <param name="scale">multiplies layer 1 (τ for soft k-means, 1 for k-means)</param>
@@ -24,7 +25,7 @@ public sealed class NeuralizedKMeans
 
     public Tensor Centroids { get; }
     public double Scale { get; }
-    public long K => Centroids.shape[0];
+    public int K => (int)Centroids.shape[0];
     public long Dimensions => Centroids.shape[1];
 
     /// <summary>Layer 1 for cluster <paramref name="c"/>, explicitly: Weight [K,d] (row c zero), Bias [K], Competitors [K].</summary>
@@ -39,7 +40,7 @@ public sealed class NeuralizedKMeans
     }
 
     /// <summary>Nearest centroid of each row (Eq. 1).</summary>
-    public Tensor Assign(Tensor x) { using var s = NewDisposeScope(); return Clustering.Distances.Squared(Prepare(x), Centroids).argmin(1).MoveToOuterDisposeScope(); }
+    public Tensor Predict(Tensor x) { using var s = NewDisposeScope(); return Clustering.Distances.Squared(Prepare(x), Centroids).argmin(1).MoveToOuterDisposeScope(); }
 
     /// <summary>Layer 1 for a batch: h_nk = w_kᵀx_n + b_k for the cluster c_n of each point, [N,K] (column c_n is 0).</summary>
     public Tensor Layer1Forward(Tensor x, Tensor clusters)
@@ -58,7 +59,7 @@ public sealed class NeuralizedKMeans
     {
         using var scope = NewDisposeScope();
         x = Prepare(x);
-        var c = NeonShared.Resolve(clusters, x.shape[0], () => Assign(x), x.device, K);
+        var c = NeonShared.Resolve(clusters, x.shape[0], () => Predict(x), x.device, K);
         var h = Layer1Forward(x, c);
         var comp = NeonShared.Competitors(c, K);
         var f = h.masked_fill(comp.logical_not(), double.PositiveInfinity).amin(new long[] { 1 });   // layer 2
@@ -69,12 +70,12 @@ public sealed class NeuralizedKMeans
     public Tensor F(Tensor x, Tensor? clusters = null) { using var fw = Forward(x, clusters); return fw.F.clone(); }
 
     /// <summary>NEON: Eq. (2) with stiffness <paramref name="beta"/> (0 uniform, +∞ min-take-all), then Eq. (4).</summary>
-    public NeonExplanation Explain(Tensor x, double beta, Tensor? clusters = null)
+    public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null)
     {
         using var scope = NewDisposeScope();
         x = Prepare(x);
         using var fw = Forward(x, clusters);
-        var rk = MinTakeMost.Redistribute(fw.H, fw.Competitors, fw.F, beta);          // Eq. (2)
+        var rk = MinTakeMost.Redistribute(fw.H, fw.Competitors, fw.F, NeonShared.Beta(beta, this, x));          // Eq. (2)
         var q = MidpointRule.SafeRatio(rk, fw.H).masked_fill(fw.Competitors.logical_not(), 0);
         var r = Scale * MidpointRule.Apply(x, Centroids, NeonShared.PairCoefficients(q, fw.Clusters)); // Eq. (4)
         return new NeonExplanation(fw.Clusters.clone().MoveToOuterDisposeScope(), fw.F.clone().MoveToOuterDisposeScope(),

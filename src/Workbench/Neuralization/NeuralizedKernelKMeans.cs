@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workbench.Numerics;
 using Workbench.Propagation;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ namespace Workbench.Neuralization;
 /// softmax_i(γ h_ijk) = softmax_i(−γ d_i) do not depend on j, and Eq. (10) followed by Eq. (4) divides R_ijk by h_k only.
 /// <see cref="Layers"/> materialises every layer for inspection.</para>
 /// </summary>
-public sealed class NeuralizedKernelKMeans
+public sealed class NeuralizedKernelKMeans : INeuralizedClustering
 {
     /// <param name="support">u_j, [S,d]</param>
     /// <param name="supportLabels">cluster of each support vector, [S], values 0…K−1, every cluster present, K ≥ 2</param>
@@ -36,14 +37,14 @@ public sealed class NeuralizedKernelKMeans
         if (k < 2) throw new ArgumentException("kernel k-means needs K ≥ 2 clusters; all support vectors have label 0.");
         for (long c = 0; c < k; c++)
             if (!lab.Contains(c)) throw new ArgumentException($"cluster {c} has no support vector (labels run 0…{k - 1}); every cluster needs at least one.");
-        Support = support; SupportLabels = supportLabels.to(support.device).to_type(ScalarType.Int64); Gamma = gamma; K = k;
+        Support = support; SupportLabels = supportLabels.to(support.device).to_type(ScalarType.Int64); Gamma = gamma; K = (int)k;
         Members = SupportLabels.unsqueeze(0).eq(arange(K, device: support.device).unsqueeze(1)); // [K,S]
     }
 
     public Tensor Support { get; }
     public Tensor SupportLabels { get; }
     public double Gamma { get; }
-    public long K { get; }
+    public int K { get; }
     public long Dimensions => Support.shape[1];
     /// <summary>[K,S] membership mask: Members[k,s] iff support vector s belongs to cluster k.</summary>
     public Tensor Members { get; }
@@ -57,7 +58,7 @@ public sealed class NeuralizedKernelKMeans
     }
 
     /// <summary>Cluster with the smallest LME distance (Eq. 6).</summary>
-    public Tensor Assign(Tensor x) { using var s = NewDisposeScope(); return ClusterDistances(x).argmin(1).MoveToOuterDisposeScope(); }
+    public Tensor Predict(Tensor x) { using var s = NewDisposeScope(); return ClusterDistances(x).argmin(1).MoveToOuterDisposeScope(); }
 
     /// <summary>Layer 1 for cluster c as an explicit linear layer over the pairs (i ∈ C_c, j ∉ C_c): Weight [P,d], Bias [P], and the pair indices.</summary>
     public (DetectionLayer Layer, long[] I, long[] J) Layer1(int c)
@@ -79,7 +80,7 @@ public sealed class NeuralizedKernelKMeans
     {
         using var scope = NewDisposeScope();
         x = Prepare(x);
-        var c = NeonShared.Resolve(clusters, x.shape[0], () => Assign(x), x.device, K);
+        var c = NeonShared.Resolve(clusters, x.shape[0], () => Predict(x), x.device, K);
         var d = Clustering.Distances.Squared(x, Support);                          // [N,S]
         var own = Members.index_select(0, c);                                      // [N,S] i ∈ C_c
         var pair = own.unsqueeze(2).logical_and(own.logical_not().unsqueeze(1));  // [N,S_i,S_j]
@@ -118,12 +119,12 @@ public sealed class NeuralizedKernelKMeans
     }
 
     /// <summary>NEON for kernel k-means: Eq. (2) with <paramref name="beta"/> in layer 4, footnote 1 (γ) in layers 3 and 2, Eq. (10), Eq. (4).</summary>
-    public NeonExplanation Explain(Tensor x, double beta, Tensor? clusters = null)
+    public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null)
     {
         using var scope = NewDisposeScope();
         x = Prepare(x);
         var (c, d, hj, hk, comp, f) = ForwardCore(x, clusters);
-        var rk = MinTakeMost.Redistribute(hk, comp, f, beta);                      // layer 4, Eq. (2)
+        var rk = MinTakeMost.Redistribute(hk, comp, f, NeonShared.Beta(beta, this, x));                      // layer 4, Eq. (2)
         var own = Members.index_select(0, c);                                      // [N,S]
         // layer 3 (soft min over j ∈ C_k): β_j = softmax_{j∈C_k}(−γ h_jk), computed per cluster
         var logits = (-Gamma * hj).masked_fill(own, double.NegativeInfinity);     // [N,S]

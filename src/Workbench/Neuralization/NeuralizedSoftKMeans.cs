@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workbench.Numerics;
 using Workbench.Propagation;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ namespace Workbench.Neuralization;
 /// <para>Explanation: Eq. (2) in the pool, for the absolute model followed by R_k ← R_k·h_k/f_c (§IV), then Eq. (4)
 /// with the midpoints m_k = (μ_c + μ_k)/2 (Σ_i (x_i − m_ik) w_ik = h_k − offset).</para>
 /// </summary>
-public sealed class NeuralizedSoftKMeans
+public sealed class NeuralizedSoftKMeans : INeuralizedClustering
 {
     public NeuralizedSoftKMeans(Tensor centroids, double stiffness, double? theta = null)
     {
@@ -33,7 +34,7 @@ public sealed class NeuralizedSoftKMeans
     /// <summary>The bias added to every h_k by the absolute model: −log(K−1) + log((1−θ)/θ).</summary>
     public double Offset { get; }
     public bool IsAbsolute => Theta is not null;
-    public long K => Centroids.shape[0];
+    public int K => (int)Centroids.shape[0];
     public long Dimensions => Centroids.shape[1];
 
     /// <summary>Layer 1 for cluster c: Weight [K,d] = 2τ(μ_c − μ_k), Bias [K].</summary>
@@ -51,13 +52,13 @@ public sealed class NeuralizedSoftKMeans
     }
 
     /// <summary>Relative: argmax_k p_k. Absolute: argmax_k p_k as well (the cluster whose threshold test is explained).</summary>
-    public Tensor Assign(Tensor x) { using var s = NewDisposeScope(); return LogProba(x).argmax(1).MoveToOuterDisposeScope(); }
+    public Tensor Predict(Tensor x) { using var s = NewDisposeScope(); return LogProba(x).argmax(1).MoveToOuterDisposeScope(); }
 
     public NeonForward Forward(Tensor x, Tensor? clusters = null)
     {
         using var scope = NewDisposeScope();
         x = Prepare(x);
-        var c = NeonShared.Resolve(clusters, x.shape[0], () => Assign(x), x.device, K);
+        var c = NeonShared.Resolve(clusters, x.shape[0], () => Predict(x), x.device, K);
         var h = new NeuralizedKMeans(Centroids, Stiffness).Layer1Forward(x, c) + Offset;
         var comp = NeonShared.Competitors(c, K);
         Tensor f = IsAbsolute
@@ -69,12 +70,12 @@ public sealed class NeuralizedSoftKMeans
     public Tensor F(Tensor x, Tensor? clusters = null) { using var fw = Forward(x, clusters); return fw.F.clone(); }
 
     /// <summary>NEON with stiffness <paramref name="beta"/> in the pool (for the absolute model the pool's own stiffness 1 is the natural choice, footnote 1).</summary>
-    public NeonExplanation Explain(Tensor x, double beta, Tensor? clusters = null)
+    public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null)
     {
         using var scope = NewDisposeScope();
         x = Prepare(x);
         using var fw = Forward(x, clusters);
-        var rk = MinTakeMost.Redistribute(fw.H, fw.Competitors, fw.F, beta);       // Eq. (2)
+        var rk = MinTakeMost.Redistribute(fw.H, fw.Competitors, fw.F, NeonShared.Beta(beta, this, x));       // Eq. (2)
         if (IsAbsolute) rk = Dissipation.Apply(rk, fw.H, fw.F);                     // R_k ← R_k·h_k/f_c (§IV)
         var q = MidpointRule.SafeRatio(rk, fw.H - Offset).masked_fill(fw.Competitors.logical_not(), 0);
         var r = Stiffness * MidpointRule.Apply(x, Centroids, NeonShared.PairCoefficients(q, fw.Clusters)); // Eq. (4)

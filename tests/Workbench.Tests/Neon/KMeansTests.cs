@@ -38,8 +38,8 @@ public class KMeansTests
         // inertia = Σ ‖x − μ_label‖², computed directly
         double direct = (x - km.Centroids.index_select(0, km.Labels)).pow(2).sum().item<double>();
         Assert.Equal(direct, km.Inertia, 1e-8);
-        Assert.Equal(km.RestartInertias.Min(), km.Inertia);
-        Assert.Equal(4, km.RestartInertias.Count);
+        Assert.Equal(km.RestartObjectives.Min(), km.Inertia);
+        Assert.Equal(4, km.RestartObjectives.Count);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class KMeansTests
         var e = Assert.Throws<ArgumentException>(() => new KMeans(2).Fit(x));
         Assert.Contains("row 4, column 1", e.Message);
         var e2 = Assert.Throws<ArgumentException>(() => new KMeans(20).Fit(randn(10, 3, dtype: float64)));
-        Assert.Contains("at least 20 points", e2.Message);
+        Assert.Contains("at least 20 rows", e2.Message);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public class KernelKMeansTests
         Assert.Equal(new long[] { 12, 3 }, kk.Support.shape);
         // Eq. (36) recomputed from the learned state
         long n = x.shape[0], d = x.shape[1];
-        var lme = kk.ClusterDistances(x).gather(1, kk.Labels.unsqueeze(1));
+        var lme = kk.Transform(x).gather(1, kk.Labels.unsqueeze(1));
         double obj = kk.Gamma * lme.sum().item<double>() - n * d / 2.0 * Math.Log(kk.Gamma);
         Assert.Equal(obj, kk.Objective, 1e-8 * Math.Abs(obj) + 1e-8);
         Assert.True(kk.Gamma > 0);
@@ -33,7 +33,7 @@ public class KernelKMeansTests
     public void InitialisationFromLabelsKeepsAGoodPartition()
     {
         var (x, truth, _) = Blobs(22, 25, 2, 4, separation: 8);
-        var kk = new KernelKMeans(4, supportPerCluster: 3, iterations: 30, restarts: 2, seed: 1).Fit(x, truth);
+        var kk = new KernelKMeans(4, supportPerCluster: 3, maxIter: 30, nInit: 2, seed: 1).Fit(x, truth);
         Assert.Equal(Longs(truth), Longs(kk.Labels));    // starting from the truth, the labels keep their ids
     }
 
@@ -42,7 +42,7 @@ public class KernelKMeansTests
     {
         // With one support vector per cluster, K_nj = δ_nk and Eq. (38) is 1/(2/(Nd) Σ‖x − u_k(n)‖² + ε) at the fixed point.
         var (x, truth, _) = Blobs(23, 40, 2, 2, separation: 12);
-        var kk = new KernelKMeans(2, supportPerCluster: 1, iterations: 50, restarts: 1, noise: 0, seed: 0).Fit(x, truth);
+        var kk = new KernelKMeans(2, supportPerCluster: 1, maxIter: 50, nInit: 1, noise: 0, seed: 0).Fit(x, truth);
         long n = x.shape[0], d = x.shape[1];
         double spread = (x - kk.Support.index_select(0, kk.Labels)).pow(2).sum().item<double>();
         Assert.Equal(1.0 / (2.0 / (n * d) * spread + 1e-9), kk.Gamma, 1e-9);

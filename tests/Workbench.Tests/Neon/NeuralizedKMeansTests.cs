@@ -23,7 +23,7 @@ public class NeuralizedKMeansTests
         var net = new NeuralizedKMeans(mu);
         var dist = (x.unsqueeze(1) - mu.unsqueeze(0)).pow(2).sum(2);        // direct ‖x − μ_k‖², [N,K]
         var assigned = Longs(dist.argmin(1));
-        Assert.Equal(assigned, Longs(net.Assign(x)));
+        Assert.Equal(assigned, Longs(net.Predict(x)));
         for (int c = 0; c < k; c++)
         {
             var f = Vec(net.F(x, tensor((long)c)));

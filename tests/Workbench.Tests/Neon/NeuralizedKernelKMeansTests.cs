@@ -1,5 +1,6 @@
 using TorchSharp;
 using Workbench.Neuralization;
+using Workbench.Numerics;
 using Workbench.Propagation;
 using static TorchSharp.torch;
 using static Workbench.Tests.Neon.NeonTestData;
@@ -44,7 +45,7 @@ public class NeuralizedKernelKMeansTests
         var uA = new double[u.shape[0], d];
         for (int s = 0; s < u.shape[0]; s++) for (int i = 0; i < d; i++) uA[s, i] = u[s, i].item<double>();
         var labA = Longs(lab);
-        var assigned = Longs(net.Assign(x));
+        var assigned = Longs(net.Predict(x));
         for (int c = 0; c < k; c++)
         {
             var f = Vec(net.F(x, tensor((long)c)));
@@ -146,7 +147,7 @@ public class NeuralizedKernelKMeansTests
         var g = Compute.Seeds.Generator(seed);
         var u = randn(new long[] { m, d }, dtype: float64, generator: g);
         var x = randn(new long[] { 300, d }, dtype: float64, generator: g) * 1.5;
-        var lme = Lme.Pool(Clustering.Distances.Squared(x, u), -gamma, 1);                       // Eq. (6) distance
+        var lme = Lme.Pool(Workbench.Clustering.Distances.Squared(x, u), -gamma, 1);                       // Eq. (6) distance
         foreach (var z in new[] { (double)m, KernelFeatureSpace.SphericalZ(u, gamma), 0.7 * m })
         {
             var xi = KernelFeatureSpace.SquaredDistanceToMean(x, u, gamma, z);                   // ‖Φ(x) − μ_c‖²

@@ -1,6 +1,8 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using Workbench.Relu;
+using Workbench.Clustering;
+using Workbench.Models;
+using Workbench.Studies.Relu;
 using static TorchSharp.torch;
 
 namespace Workbench.Tests.Relu;
@@ -169,7 +171,7 @@ public class AffineMapTests
         var (omega, bias) = net.AffineMaps(x);
         for (int n = 0; n < 3000; n += 37)
         {
-            var c = clustering.Clusters[clustering.Labels[n]];
+            var c = clustering.Clusters[(int)clustering.Labels[n].item<long>()];
             for (int j = 0; j < 10; j++) Assert.Equal(c.Omega[0, j], omega[n, 0, j].item<double>(), 12);
             Assert.Equal(c.Bias[0], bias[n, 0].item<double>(), 12);
         }

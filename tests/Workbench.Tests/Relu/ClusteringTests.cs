@@ -1,6 +1,8 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using Workbench.Relu;
+using Workbench.Clustering;
+using Workbench.Models;
+using Workbench.Studies.Relu;
 using static TorchSharp.torch;
 
 namespace Workbench.Tests.Relu;
@@ -34,13 +36,15 @@ public class ClusteringTests
         Assert.Equal(2, c.Count);
         Assert.Equal("10", c.Clusters[0].Pattern);            // u > 0: 4 samples, the larger cluster first
         Assert.Equal("01", c.Clusters[1].Pattern);
-        Assert.Equal(new[] { 1, 1, 1, 0, 0, 0, 0 }, c.Labels);
+        Assert.Equal(new long[] { 1, 1, 1, 0, 0, 0, 0 }, c.Labels.data<long>().ToArray());
+        Assert.Equal(ScalarType.Int64, c.Labels.dtype);
+        Assert.Equal(2, c.K);
         Assert.Equal(4.0 / 7, c.Clusters[0].Share, 12);
         Assert.Equal(new[] { 1.0 }, c.Clusters[0].Importance);  // ω = +1 where u > 0
         Assert.Equal(new[] { -1.0 }, c.Clusters[1].Importance); // ω = −1 where u < 0
         Assert.Equal(-0.5, c.Clusters[0].Bias[0], 12);
         // new inputs: u = 3 falls in "10"; u = 0 activates nothing, a pattern never seen in Fit
-        Assert.Equal(new[] { 0, 1, -1 }, c.Predict(tensor(new double[] { 3, -3, 0 }).reshape(-1, 1)));
+        Assert.Equal(new long[] { 0, 1, -1 }, c.Predict(tensor(new double[] { 3, -3, 0 }).reshape(-1, 1)).data<long>().ToArray());
     }
 
     [Fact]

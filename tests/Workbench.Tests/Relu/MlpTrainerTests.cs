@@ -1,5 +1,7 @@
 using TorchSharp;
-using Workbench.Relu;
+using Workbench.Clustering;
+using Workbench.Models;
+using Workbench.Studies.Relu;
 using Workbench.Reporting;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;

@@ -1,5 +1,7 @@
 using TorchSharp;
-using Workbench.Relu;
+using Workbench.Clustering;
+using Workbench.Models;
+using Workbench.Studies.Relu;
 using static TorchSharp.torch;
 
 namespace Workbench.Tests.Relu;

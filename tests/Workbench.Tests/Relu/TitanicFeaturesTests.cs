@@ -1,5 +1,7 @@
 using Deedle;
-using Workbench.Relu;
+using Workbench.Clustering;
+using Workbench.Models;
+using Workbench.Studies.Relu;
 
 namespace Workbench.Tests.Relu;
 

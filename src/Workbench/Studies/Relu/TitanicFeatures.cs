@@ -2,7 +2,10 @@ using System.Globalization;
 using Deedle;
 using static TorchSharp.torch;
 
-namespace Workbench.Relu;
+using Workbench.Clustering;
+using Workbench.Models;
+
+namespace Workbench.Studies.Relu;
 
 /// <summary>
 /// The seven Titanic features of ReLU §5, Table 1, built from the raw passenger list of R's <c>stablelearner::titanic</c>

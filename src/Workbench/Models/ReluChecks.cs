@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Workbench.Relu;
+namespace Workbench.Models;
 
 /// <summary>Input checks shared by the ReLU-clustering classes; each failure says what was wrong and how to fix it.</summary>
 internal static class ReluChecks

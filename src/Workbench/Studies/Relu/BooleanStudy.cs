@@ -2,7 +2,10 @@ using TorchSharp;
 using Workbench.Compute;
 using static TorchSharp.torch;
 
-namespace Workbench.Relu;
+using Workbench.Clustering;
+using Workbench.Models;
+
+namespace Workbench.Studies.Relu;
 
 /// <summary>Which rows of the truth table of (v1, v2, v3) a cluster holds, and how many samples of each.</summary>
 public sealed record TruthTableRow(int Cluster, int V1, int V2, int V3, int Target, int Count);
@@ -67,14 +70,15 @@ public static class BooleanStudy
     {
         ArgumentNullException.ThrowIfNull(clustering);
         if (!clustering.IsFitted) throw new InvalidOperationException("Fit the clustering first.");
-        if (x.dim() != 2 || x.shape[0] != clustering.Labels.Length || x.shape[1] < 3)
-            throw new ArgumentException($"x must be the [N, ≥3] inputs the clustering was fitted on (N = {clustering.Labels.Length}).", nameof(x));
+        var labels = clustering.Labels.data<long>().ToArray();
+        if (x.dim() != 2 || x.shape[0] != labels.Length || x.shape[1] < 3)
+            throw new ArgumentException($"x must be the [N, ≥3] inputs the clustering was fitted on (N = {labels.Length}).", nameof(x));
         using var bits = x[.., ..3].gt(0.5).to(ScalarType.Int32).cpu();
         var v = bits.data<int>().ToArray();
         var counts = new Dictionary<(int, int, int, int), int>();
-        for (int i = 0; i < clustering.Labels.Length; i++)
+        for (int i = 0; i < labels.Length; i++)
         {
-            var key = (clustering.Labels[i], v[3 * i], v[3 * i + 1], v[3 * i + 2]);
+            var key = ((int)labels[i], v[3 * i], v[3 * i + 1], v[3 * i + 2]);
             counts[key] = counts.GetValueOrDefault(key) + 1;
         }
         return counts.OrderBy(kv => kv.Key.Item1).ThenByDescending(kv => kv.Key.Item2).ThenByDescending(kv => kv.Key.Item3).ThenByDescending(kv => kv.Key.Item4)

@@ -2,7 +2,9 @@ using Plotly.NET;
 using Workbench.Plotting;
 using Figure = Workbench.Plotting.Figure;
 
-namespace Workbench.Relu;
+using Workbench.Clustering;
+
+namespace Workbench.Plotting;
 
 /// <summary>Bar charts of the effective vector ω per activation cluster (ReLU Figs. 1 and 2).</summary>
 public static class ImportancePlots

@@ -2,7 +2,10 @@ using TorchSharp;
 using Workbench.Compute;
 using static TorchSharp.torch;
 
-namespace Workbench.Relu;
+using Workbench.Clustering;
+using Workbench.Models;
+
+namespace Workbench.Studies.Relu;
 
 /// <summary>One training run of the Titanic study (ReLU §5).</summary>
 public sealed record TitanicStudyRun(

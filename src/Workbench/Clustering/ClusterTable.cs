@@ -2,7 +2,9 @@ using Deedle;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Workbench.Relu;
+using Workbench.Models;
+
+namespace Workbench.Clustering;
 
 /// <summary>One row of a <see cref="ClusterTable"/>: what the inputs of one activation cluster look like and how the network treats them.</summary>
 public sealed record ClusterRow(
@@ -37,7 +39,8 @@ public sealed class ClusterTable
         if (!clustering.IsFitted) throw new InvalidOperationException("Fit the clustering first: new ActivationClustering(mlp).Fit(x).");
         var net = clustering.Network;
         ReluChecks.Input(x, net.InputWidth, "ClusterTable.Build");
-        int n = clustering.Labels.Length;
+        var labels = clustering.Labels.data<long>().ToArray();
+        int n = labels.Length;
         if (x.shape[0] != n)
             throw new ArgumentException($"x has {x.shape[0]} samples but the clustering was fitted on {n}; pass the same inputs.", nameof(x));
         if (net.OutputWidth != 1)
@@ -60,7 +63,7 @@ public sealed class ClusterTable
             var sum = new double[d];
             for (int i = 0; i < n; i++)
             {
-                if (clustering.Labels[i] != c.Id) continue;
+                if (labels[i] != c.Id) continue;
                 size++;
                 int label = pre[i] > cut ? 1 : 0;
                 predictedPositive += label;

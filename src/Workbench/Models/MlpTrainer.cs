@@ -4,7 +4,7 @@ using Workbench.Reporting;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Workbench.Relu;
+namespace Workbench.Models;
 
 /// <summary>One epoch of training: mean loss over its batches (regularisers included, like Keras) and training accuracy.</summary>
 public sealed record EpochRecord(int Epoch, double Loss, double Accuracy);

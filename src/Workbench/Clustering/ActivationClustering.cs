@@ -1,7 +1,9 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Workbench.Relu;
+using Workbench.Models;
+
+namespace Workbench.Clustering;
 
 /// <summary>One cluster of inputs sharing an activation pattern, with its affine map (ReLU Thm 1).</summary>
 public sealed class ActivationCluster
@@ -17,6 +19,7 @@ public sealed class ActivationCluster
     public IReadOnlyList<bool> Active { get; }
     /// <summary>The pattern as text, one 0/1 group per hidden layer, e.g. "0110 11".</summary>
     public string Pattern { get; }
+    /// <summary>Number of inputs in the cluster.</summary>
     public int Size { get; }
     /// <summary>Size / number of inputs clustered.</summary>
     public double Share { get; }
@@ -38,15 +41,17 @@ public sealed class ActivationCluster
         }
     }
 
+    /// <summary>One line: id, pattern, size and share.</summary>
     public override string ToString() => $"cluster {Id}: pattern {Pattern}, {Size} inputs ({Share:P1})";
 }
 
 /// <summary>
 /// The partition of a dataset by activation pattern (ReLU §3): u₁ ~ u₂ iff the same hidden units are active.
-/// Scikit-learn shaped: <c>var c = new ActivationClustering(mlp).Fit(x);</c> then <see cref="Labels"/>,
-/// <see cref="Clusters"/> (largest first, each with its affine map), <see cref="Predict"/> for new inputs.
+/// Scikit-learn shaped: <c>var c = new ActivationClustering(mlp).Fit(x);</c> then <see cref="Clusterer{TSelf}.Labels"/>,
+/// <see cref="Clusters"/> (largest first, each with its affine map), <see cref="Clusterer{TSelf}.Predict"/> for new inputs.
+/// K is found by <see cref="Clusterer{TSelf}.Fit"/>: the number of distinct patterns in the data.
 /// </summary>
-public sealed class ActivationClustering
+public sealed class ActivationClustering : Clusterer<ActivationClustering>
 {
     readonly Dictionary<string, int> _byKey = new();
 
@@ -56,23 +61,23 @@ public sealed class ActivationClustering
     /// <summary>Clusters the inputs of any piecewise-linear TorchSharp stack (see <see cref="PiecewiseLinearNetwork"/>).</summary>
     public ActivationClustering(nn.Module network) : this(PiecewiseLinearNetwork.From(network)) { }
 
-    public ActivationClustering(PiecewiseLinearNetwork network) { Network = network ?? throw new ArgumentNullException(nameof(network)); }
+    /// <summary>Clusters the inputs of a piecewise-linear network by its activation patterns.</summary>
+    public ActivationClustering(PiecewiseLinearNetwork network) : base(seed: 0, device: null)
+    {
+        Network = network ?? throw new ArgumentNullException(nameof(network));
+    }
 
+    /// <summary>The network whose activation patterns define the clusters.</summary>
     public PiecewiseLinearNetwork Network { get; }
-
-    /// <summary>Cluster of each input of the last <see cref="Fit"/>.</summary>
-    public int[] Labels { get; private set; } = Array.Empty<int>();
 
     /// <summary>The clusters, largest first (ties by pattern text).</summary>
     public IReadOnlyList<ActivationCluster> Clusters { get; private set; } = Array.Empty<ActivationCluster>();
 
-    /// <summary>Number of clusters (distinct activation patterns) found.</summary>
+    /// <summary>Number of clusters (distinct activation patterns) found; the same as K.</summary>
     public int Count => Clusters.Count;
 
-    public bool IsFitted => Clusters.Count > 0;
-
     /// <summary>Finds the activation pattern of every input, groups equal patterns and computes each group's affine map.</summary>
-    public ActivationClustering Fit(Tensor x)
+    protected override void FitCore(Tensor x)
     {
         var keys = Keys(x, out var rows);
         var groups = new Dictionary<string, (int Count, int First)>();
@@ -93,16 +98,13 @@ public sealed class ActivationClustering
             clusters.Add(new ActivationCluster(id, active, Network.Format(active), count, (double)count / keys.Length, omega, bias));
         }
         Clusters = clusters;
-        Labels = keys.Select(k => _byKey[k]).ToArray();
-        return this;
+        K = clusters.Count;
+        Labels = tensor(keys.Select(k => (long)_byKey[k]).ToArray());
     }
 
-    /// <summary>The cluster of each new input, or −1 when its activation pattern did not occur in the data given to <see cref="Fit"/>.</summary>
-    public int[] Predict(Tensor x)
-    {
-        if (!IsFitted) throw new InvalidOperationException("Call Fit(x) before Predict: the clusters are the patterns seen in the data given to Fit.");
-        return Keys(x, out _).Select(k => _byKey.TryGetValue(k, out var id) ? id : -1).ToArray();
-    }
+    /// <summary>The cluster of each new input, [N] int64, or −1 where its activation pattern did not occur in the data given to Fit.</summary>
+    protected override Tensor PredictCore(Tensor x) =>
+        tensor(Keys(x, out _).Select(k => _byKey.TryGetValue(k, out var id) ? (long)id : -1L).ToArray());
 
     string[] Keys(Tensor x, out bool[][] rows)
     {

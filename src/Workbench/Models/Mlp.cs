@@ -3,7 +3,7 @@ using TorchSharp.Modules;
 using Workbench.Compute;
 using static TorchSharp.torch;
 
-namespace Workbench.Relu;
+namespace Workbench.Models;
 
 /// <summary>What the last layer of an <see cref="Mlp"/> does to its pre-output value.</summary>
 public enum OutputActivation
@@ -26,7 +26,7 @@ public enum WeightInit
 /// <summary>
 /// A multilayer perceptron with ReLU hidden layers, as in ReLU §4–§5: <c>Linear → ReLU → … → Linear [→ Sigmoid]</c>.
 /// The network is an ordinary TorchSharp <see cref="Sequential"/> (<see cref="Network"/>, children <c>fc1, relu1, …, out,
-/// sigmoid</c>), so every analysis in <c>Workbench.Relu</c> also works on a stack you build yourself.
+/// sigmoid</c>), so the activation clustering and its affine maps also work on a stack you build yourself.
 /// Train it with <see cref="MlpTrainer"/>.
 /// <code>var mlp = new Mlp(10, [4, 2], seed: 0);
 /// new MlpTrainer(learningRate: 0.01, epochs: 10, batchSize: 100, activityL1: 0.02, seed: 0).Fit(mlp, x, y);</code>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Workbench.Neuralization;
+namespace Workbench.Numerics;
 
 /// <summary>
 /// The log-mean-exp pool of NEON Eq. (7): LME^γ_{i∈C}{s_i} = (1/γ) log( (1/|C|) Σ_{i∈C} exp(γ s_i) ).
@@ -33,7 +33,7 @@ public static class Lme
         return r.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Scalar reference implementation on a list (for tests and small examples).</summary>
+    /// <summary>LME^γ of a list of numbers (scalar form, for small examples and checks in notebooks).</summary>
     public static double Pool(IReadOnlyList<double> s, double gamma)
     {
         double m = s.Max(v => gamma * v);

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Workbench.Relu;
+namespace Workbench.Models;
 
 /// <summary>One step of a piecewise-linear network: an affine map or a ReLU-type gate.</summary>
 public abstract record PiecewiseStep(string Name, int InWidth, int OutWidth);
