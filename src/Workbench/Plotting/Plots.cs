@@ -56,7 +56,7 @@ public static partial class Plots
         if (charts.Length == 0) throw new ArgumentException("Combine needs at least one chart.");
         // combine merges the layouts into the first chart's layout object in place, so copy it before.
         var layout = new Layout();
-        GenericChart.getLayout(charts[0]).ShallowCopyDynamicPropertiesTo(layout);
+        GenericChart.getLayout(charts[0]).ShallowCopyDynamicPropertiesTo(layout, Microsoft.FSharp.Core.FSharpOption<bool>.Some(true));
         return GenericChart.setLayout(layout, GenericChart.combine(charts));
     }
 
