@@ -1,0 +1,66 @@
+using Workbench.Compute;
+using Workbench.Losses;
+using static TorchSharp.torch;
+
+namespace Workbench.Tests.Losses;
+
+/// <summary>IDC Eqs. (4) and (7): the digest's worked values (§6.2), Sylvester's identity and a finite-difference gradient.</summary>
+public class CodingRateTests
+{
+    static Tensor Z() => tensor(new double[,] { { 1, 0, 1 }, { 0, 1, 1 } });
+
+    [Fact]
+    public void BothLogDetFormsEqualLn13_75()
+    {
+        double ln = Math.Log(13.75);
+        Assert.Equal(2.6210388, ln, 7);
+        Assert.Equal(ln, CodingRate.LogDetIdentityPlusGram(Z().t(), 1.5, rowSide: false).item<double>(), 10);   // B×B: I + λZZᵀ
+        Assert.Equal(ln, CodingRate.LogDetIdentityPlusGram(Z().t(), 1.5, rowSide: true).item<double>(), 10);    // D×D: I + λZᵀZ
+        Assert.Equal(-1.3105194, CodingRate.GateCodingRate(Z()).item<double>(), 7);                             // λ = D/(Bε) = 1.5
+        Assert.Equal(-0.0065526, CodingRate.GateCodingRateCode(Z()).item<double>(), 7);
+    }
+
+    [Fact]
+    public void SylvesterHoldsForWideBatches()
+    {
+        var z = rand(new long[] { 16, 300 }, dtype: ScalarType.Float64, generator: Seeds.Generator(5));
+        var small = CodingRate.LogDetIdentityPlusGram(z.t(), 0.7, rowSide: false).item<double>();
+        var big = CodingRate.LogDetIdentityPlusGram(z.t(), 0.7, rowSide: true).item<double>();
+        Assert.Equal(big, small, 7);
+    }
+
+    [Fact]
+    public void CompressLossValues()
+    {
+        var h = eye(2, dtype: ScalarType.Float64);
+        var one = tensor(new double[,] { { 1 }, { 1 } });
+        var split = tensor(new double[,] { { 1, 0 }, { 0, 1 } });
+        var uniform = tensor(new double[,] { { 0.5, 0.5 }, { 0.5, 0.5 } });
+        Assert.Equal(2.3978953, CodingRate.CompressLoss(h, one, 0.1, divideByDim: false).item<double>(), 6);
+        Assert.Equal(1.1989477, CodingRate.CompressLoss(h, one, 0.1).item<double>(), 6);
+        Assert.Equal(1.5222612, CodingRate.CompressLoss(h, split, 0.1, divideByDim: false).item<double>(), 6);
+        Assert.Equal(0.7611306, CodingRate.CompressLoss(h, split, 0.1).item<double>(), 6);
+        Assert.Equal(2.3978953, CodingRate.CompressLoss(h, uniform, 0.1, divideByDim: false).item<double>(), 6);
+    }
+
+    [Fact]
+    public void CompressLossGradientMatchesFiniteDifferences()
+    {
+        var g = Seeds.Generator(7);
+        var h0 = randn(new long[] { 6, 3 }, dtype: ScalarType.Float64, generator: g);
+        var p0 = randn(new long[] { 6, 2 }, dtype: ScalarType.Float64, generator: g).softmax(1);
+        var h = h0.clone().requires_grad_(true); var p = p0.clone().requires_grad_(true);
+        CodingRate.CompressLoss(h, p, 0.1).backward();
+        double eps = 1e-6;
+        foreach (var (t, grad) in new[] { (h0, h.grad!), (p0, p.grad!) })
+            for (long i = 0; i < t.shape[0]; i++)
+                for (long j = 0; j < t.shape[1]; j++)
+                {
+                    var plus = t.clone(); plus[i, j] += eps; var minus = t.clone(); minus[i, j] -= eps;
+                    bool isH = ReferenceEquals(t, h0);
+                    double fp = CodingRate.CompressLoss(isH ? plus : h0, isH ? p0 : plus, 0.1).item<double>();
+                    double fm = CodingRate.CompressLoss(isH ? minus : h0, isH ? p0 : minus, 0.1).item<double>();
+                    Assert.Equal((fp - fm) / (2 * eps), grad[i, j].item<double>(), 6);
+                }
+    }
+}
