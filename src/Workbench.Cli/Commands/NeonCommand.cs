@@ -18,6 +18,8 @@ static class NeonCommand
         var neon = new Command("neon", "Explain cluster assignments with NEON (neuralization-propagation).");
         neon.Subcommands.Add(KMeans());
         neon.Subcommands.Add(Kernel());
+        neon.Subcommands.Add(NeonEvaluateCommand.Evaluate());
+        neon.Subcommands.Add(NeonEvaluateCommand.KdeBandwidth());
         return neon;
     }
 
@@ -68,26 +70,31 @@ static class NeonCommand
             double g = pr.GetValue(gamma);
             if (!(g > 0) || double.IsInfinity(g)) throw new CliCsv.InputException($"--gamma must be a positive number; got {g}.");
             var x = Csv.ReadNumeric(pr.GetValue(input)!);
-            var u = Csv.ReadNumeric(pr.GetValue(support)!);
-            CliCsv.SameColumns(x, u, "the support vectors");
-            var lPath = pr.GetValue(labels)!;
-            var l = Csv.ReadIntegerColumn(lPath, "cluster");
-            if (l.Length != u.Rows)
-                throw new CliCsv.InputException($"{lPath} has {l.Length} rows but {u.Path} has {u.Rows} support vectors; give one label per support vector.");
-            for (int r = 0; r < l.Length; r++)
-                if (l[r] < 0) throw new CliCsv.InputException($"{lPath}: row {r}, column 'cluster': {l[r]} is negative; clusters are numbered from 0.");
-            long k = l.Max() + 1;
-            if (k < 2) throw new CliCsv.InputException($"{lPath}: every support vector is in cluster 0; NEON needs K ≥ 2 clusters.");
-            for (long c = 0; c < k; c++)
-                if (!l.Contains(c)) throw new CliCsv.InputException($"{lPath}: cluster {c} has no support vector (labels run 0…{k - 1}); every cluster needs at least one.");
-            CliCsv.NoDuplicateRows(u, "support vector");
             using var scope = NewDisposeScope();
-            var net = new NeuralizedKernelKMeans(CliCsv.ToTensor(u).to(CPU), tensor(l), g);
+            var (net, u, k) = ReadKernelModel(x, pr.GetValue(support)!, pr.GetValue(labels)!, g);
             double betaValue = ExplainAndWrite(net, x, b, pr.GetValue(output)!);
             stdout.WriteLine($"NEON kernel k-means: {x.Rows} points, K = {k}, {u.Rows} support vectors, γ = {g:G6}, β = {betaValue:G6}{(b is null ? " (Eq. 3)" : "")}; wrote {pr.GetValue(output)}.");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Reads support vectors and their labels for points <paramref name="x"/> and builds the neuralized kernel k-means (with the CSV checks).</summary>
+    internal static (NeuralizedKernelKMeans Net, CsvTable Support, long K) ReadKernelModel(CsvTable x, string supportPath, string lPath, double g)
+    {
+        var u = Csv.ReadNumeric(supportPath);
+        CliCsv.SameColumns(x, u, "the support vectors");
+        var l = Csv.ReadIntegerColumn(lPath, "cluster");
+        if (l.Length != u.Rows)
+            throw new CliCsv.InputException($"{lPath} has {l.Length} rows but {u.Path} has {u.Rows} support vectors; give one label per support vector.");
+        for (int r = 0; r < l.Length; r++)
+            if (l[r] < 0) throw new CliCsv.InputException($"{lPath}: row {r}, column 'cluster': {l[r]} is negative; clusters are numbered from 0.");
+        long k = l.Max() + 1;
+        if (k < 2) throw new CliCsv.InputException($"{lPath}: every support vector is in cluster 0; NEON needs K ≥ 2 clusters.");
+        for (long c = 0; c < k; c++)
+            if (!l.Contains(c)) throw new CliCsv.InputException($"{lPath}: cluster {c} has no support vector (labels run 0…{k - 1}); every cluster needs at least one.");
+        CliCsv.NoDuplicateRows(u, "support vector");
+        return (new NeuralizedKernelKMeans(CliCsv.ToTensor(u).to(CPU), tensor(l), g), u, k);
     }
 
     /// <summary>Explains every row of <paramref name="x"/> with β given, or from Eq. (3) when null, writes the relevance CSV and returns β.</summary>

@@ -130,8 +130,8 @@ public sealed class NeuralizedKernelKMeans : INeuralizedClustering
         var logits = (-Gamma * hj).masked_fill(own, double.NegativeInfinity);     // [N,S]
         var lse = logsumexp(logits.unsqueeze(1).masked_fill(Members.unsqueeze(0).logical_not(), double.NegativeInfinity), 2); // [N,K]
         var betaJ = (logits - lse.index_select(1, SupportLabels)).exp().nan_to_num(0).masked_fill(own, 0);                  // [N,S]
-        // layer 2 (soft max over i ∈ C_c): α_i = softmax_{i∈C_c}(γ h_ijk) = softmax_{i∈C_c}(−γ d_i)
-        var alpha = softmax((-Gamma * d).masked_fill(own.logical_not(), double.NegativeInfinity), 1);
+        // layer 2 (soft max over i ∈ C_c, footnote 1): α_i = softmax_{i∈C_c}(γ h_ijk) = softmax_{i∈C_c}(−γ d_i), the min-take-most weights of d
+        var alpha = MinTakeMost.Weights(d, own, Gamma);
         // R_ijk = α_i β_j R_k; Eq. (10) then Eq. (4): q_ij = R_ijk·(h_ijk/h_k)/h_ijk = α_i β_j R_k / h_k
         var rOverH = MidpointRule.SafeRatio(rk, hk).masked_fill(comp.logical_not(), 0);  // [N,K]
         var bj = betaJ * rOverH.index_select(1, SupportLabels);                          // Σ_i q_ij = β_j R_k/h_k

