@@ -39,8 +39,8 @@ static class BenchModelsCommand
         var x = rand([n, 1, 28, 28], generator: gen);
         var y = randint(0, 10, [n], generator: gen);
         using var cnn = SmallCnn.Create(seed: 0, init: ModelInit.Torch, device: CPU);
-        new Trainer(Losses.CrossEntropy, learningRate: 1e-3, epochs: 1, batchSize: batch, seed: 0, progress: false, device: CPU).Fit(cnn, x, y);
-        var trainer = new Trainer(Losses.CrossEntropy, learningRate: 1e-3, epochs: epochs, batchSize: batch, seed: 1, progress: false, device: CPU);
+        new Trainer(Workbench.Training.Losses.CrossEntropy, learningRate: 1e-3, epochs: 1, batchSize: batch, seed: 0, progress: false, device: CPU).Fit(cnn, x, y);
+        var trainer = new Trainer(Workbench.Training.Losses.CrossEntropy, learningRate: 1e-3, epochs: epochs, batchSize: batch, seed: 1, progress: false, device: CPU);
         var sw = Stopwatch.StartNew();
         trainer.Fit(cnn, x, y);
         sw.Stop();

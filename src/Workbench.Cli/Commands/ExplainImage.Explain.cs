@@ -11,7 +11,7 @@ static partial class ExplainImage
     static (Tensor Relevance, string What) Explain(Vgg model, Tensor x, ExplainImageRequest r, string composite, string? layer)
     {
         if (layer is not null)
-            throw new CliCsv.InputException("explain image --layer/--cluster-k (NEON on location-vector clusters) is not implemented in this build; use --class N.");
+            throw new Workbench.Jobs.InputException("explain image --layer/--cluster-k (NEON on location-vector clusters) is not implemented in this build; use --class N.");
         var (low, high) = ImageNet.Bounds(CPU);
         var comp = composite switch
         {

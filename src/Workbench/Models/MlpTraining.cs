@@ -40,7 +40,7 @@ public static class MlpTraining
         var terms = new List<LossTerm>();
         if (activityL1 > 0) terms.Add(Regularizers.ActivityL1(activityL1, layers.Select(l => $"relu{l + 1}").ToArray()));
         if (weightDecay > 0) terms.Add(Regularizers.L2Kernels(weightDecay));
-        return new Trainer(binary ? Losses.BinaryCrossEntropyWithLogits : Losses.MeanSquaredError, Optimizers.Adam, learningRate, epochs, batchSize,
+        return new Trainer(binary ? Training.Losses.BinaryCrossEntropyWithLogits : Training.Losses.MeanSquaredError, Optimizers.Adam, learningRate, epochs, batchSize,
                            seed, shuffle, terms, metric: binary ? Metrics.BinaryAccuracy : null, progress: progress,
                            title: $"training {mlp.Inputs}-{string.Join("-", mlp.Hidden)}-{mlp.Outputs}", device: mlp.Device);
     }

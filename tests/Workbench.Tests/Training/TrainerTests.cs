@@ -31,7 +31,7 @@ public class TrainerTests
         float[] Train(long seed)
         {
             using var net = Net(7);
-            new Trainer(Losses.CrossEntropy, epochs: 3, batchSize: 32, learningRate: 1e-2, seed: seed, progress: false, device: CPU).Fit(net, x, y);
+            new Trainer(Workbench.Training.Losses.CrossEntropy, epochs: 3, batchSize: 32, learningRate: 1e-2, seed: seed, progress: false, device: CPU).Fit(net, x, y);
             return Weights(net);
         }
         Assert.Equal(Train(5), Train(5));        // same batches and dropout masks
@@ -44,7 +44,7 @@ public class TrainerTests
         var (x, y) = Blobs(900, 2);
         var (vx, vy) = Blobs(300, 3);
         using var net = Net(1);
-        var trainer = new Trainer(Losses.CrossEntropy, epochs: 8, batchSize: 32, learningRate: 1e-2, seed: 0,
+        var trainer = new Trainer(Workbench.Training.Losses.CrossEntropy, epochs: 8, batchSize: 32, learningRate: 1e-2, seed: 0,
                                   metric: Metrics.Accuracy, progress: false, device: CPU).Fit(net, x, y, vx, vy);
         Assert.Equal(8, trainer.History.Count);
         Assert.True(trainer.History[^1].Loss < trainer.History[0].Loss);
@@ -63,7 +63,7 @@ public class TrainerTests
         var (x, y) = Blobs(300, 4);
         var (vx, vy) = Blobs(100, 5);
         using var net = Net(2);
-        var trainer = new Trainer(Losses.CrossEntropy, Optimizers.Sgd, learningRate: 50, epochs: 30, batchSize: 300, seed: 0,
+        var trainer = new Trainer(Workbench.Training.Losses.CrossEntropy, Optimizers.Sgd, learningRate: 50, epochs: 30, batchSize: 300, seed: 0,
                                   patience: 2, progress: false, device: CPU).Fit(net, x, y, vx, vy);
         Assert.True(trainer.StoppedEarly);
         Assert.True(trainer.History.Count < 30);
@@ -81,7 +81,7 @@ public class TrainerTests
         try
         {
             using var net = Net(3);
-            new Trainer(Losses.CrossEntropy, epochs: 2, seed: 0, checkpoint: path, progress: false, device: CPU).Fit(net, x, y);
+            new Trainer(Workbench.Training.Losses.CrossEntropy, epochs: 2, seed: 0, checkpoint: path, progress: false, device: CPU).Fit(net, x, y);
             using var other = Net(4);
             Assert.NotEqual(Weights(net), Weights(other));
             Trainer.LoadCheckpoint(other, path);
@@ -103,7 +103,7 @@ public class TrainerTests
             ce = nn.functional.cross_entropy(net.call(x), y).item<float>();
             l1 = h.abs().sum().item<float>() / 64;
         }
-        var trainer = new Trainer(Losses.CrossEntropy, learningRate: 1e-12, epochs: 1, batchSize: 64, seed: 0,
+        var trainer = new Trainer(Workbench.Training.Losses.CrossEntropy, learningRate: 1e-12, epochs: 1, batchSize: 64, seed: 0,
                                   terms: [Regularizers.ActivityL1(0.5, "relu1")], progress: false, device: CPU).Fit(net, x, y);
         Assert.Equal(ce + 0.5 * l1, trainer.History[0].Loss, 4);
         Assert.True(0.5 * l1 > 1e-2);
@@ -114,13 +114,13 @@ public class TrainerTests
     {
         var (x, y) = Blobs(20, 8);
         using var net = Net(0);
-        var t = new Trainer(Losses.CrossEntropy, epochs: 1, progress: false, device: CPU);
+        var t = new Trainer(Workbench.Training.Losses.CrossEntropy, epochs: 1, progress: false, device: CPU);
         Assert.Contains("one target per sample", Assert.Throws<ArgumentException>(() => t.Fit(net, x, y[..10])).Message);
         var bad = x.clone(); bad[3, 1] = tensor(float.NaN);
         Assert.Contains("sample 3", Assert.Throws<ArgumentException>(() => t.Fit(net, bad, y)).Message);
         Assert.Contains("validation data", Assert.Throws<ArgumentException>(() =>
-            new Trainer(Losses.CrossEntropy, patience: 1, progress: false).Fit(net, x, y)).Message);
+            new Trainer(Workbench.Training.Losses.CrossEntropy, patience: 1, progress: false).Fit(net, x, y)).Message);
         Assert.Contains("children are", Assert.Throws<ArgumentException>(() =>
-            new Trainer(Losses.CrossEntropy, terms: [Regularizers.ActivityL1(0.1, "nope")], progress: false).Fit(net, x, y)).Message);
+            new Trainer(Workbench.Training.Losses.CrossEntropy, terms: [Regularizers.ActivityL1(0.1, "nope")], progress: false).Fit(net, x, y)).Message);
     }
 }
