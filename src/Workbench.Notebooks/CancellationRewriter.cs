@@ -162,13 +162,16 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
     }
 
     /// <summary>
-    /// <c>=&gt; E;</c> as <c>{ checks; return E; }</c> (or <c>{ checks; E; }</c> for void), so recursive one-liners get the
+    /// <c>=&gt; E;</c> as <c>{ checks; return E; }</c> (or <c>{ checks; E; }</c> for void, <c>{ checks; throw X; }</c> for
+    /// <c>=&gt; throw X;</c>), so recursive one-liners get the
     /// stack check too. The arrow becomes the opening brace and the semicolon the closing one: no new lines.
     /// </summary>
     static BlockSyntax BlockFromArrow(ArrowExpressionClauseSyntax arrow, SyntaxToken semicolon, bool returnsNothing, StatementSyntax[] checks)
     {
         var expression = arrow.Expression;
-        StatementSyntax statement = returnsNothing
+        StatementSyntax statement = expression is ThrowExpressionSyntax thrown   // `=> throw E;` becomes `throw E;` (`return throw` is CS8115)
+            ? SyntaxFactory.ThrowStatement(thrown.ThrowKeyword.WithLeadingTrivia(SyntaxFactory.Space), thrown.Expression, SyntaxFactory.Token(SyntaxKind.SemicolonToken))
+            : returnsNothing
             ? SyntaxFactory.ExpressionStatement(expression, SyntaxFactory.Token(SyntaxKind.SemicolonToken))
             : SyntaxFactory.ReturnStatement(
                 SyntaxFactory.Token(SyntaxKind.ReturnKeyword).WithLeadingTrivia(SyntaxFactory.Space),

@@ -40,6 +40,22 @@ public class CancellationRewriterTests
     }
 
     [Fact]
+    public void AnArrowBodyThatThrowsBecomesAThrowStatement()
+    {
+        // `=> throw …` is an expression body but not a value: `return throw …;` would not compile (CS8115).
+        var code = "class T\n{\n    public int Get() => throw new System.NotSupportedException();\n    public void Run() => throw new System.InvalidOperationException(\"no\");\n}\nint Local() => throw new System.Exception();";
+        var rewritten = CancellationRewriter.Rewrite(code);
+        Assert.DoesNotContain("return throw", rewritten);
+        Assert.Equal(3, Count(rewritten, StackCheck));
+        Assert.Contains("throw new System.NotSupportedException();", rewritten);
+        Assert.Contains("throw new System.InvalidOperationException(\"no\");", rewritten);
+        AssertParses(rewritten);
+        AssertLinesKept(code, rewritten);
+        var script = Microsoft.CodeAnalysis.CSharp.Scripting.CSharpScript.Create(rewritten.Replace("Interrupt.ThrowIfCancellationRequested();", ""));
+        Assert.DoesNotContain(script.Compile(), d => d.Severity == DiagnosticSeverity.Error);
+    }
+
+    [Fact]
     public void FunctionsGetStackAndInterruptChecksTypesAndStaticFunctionsOnlyTheStackCheck()
     {
         var code = "int Twice(int n) { return 2 * n; }\nint Down(int n) => n == 0 ? 0 : Down(n - 1);\nvoid Say(string s) => Console.WriteLine(s);\n" +
