@@ -49,6 +49,18 @@ public class LrpTests
     }
 
     [Fact]
+    public void MaxPoolAsAverageSharesAWindowsRelevanceInProportionToItsInputs()
+    {
+        // One 2×2 window x = (1, 2, 3, 4), R_out = max = 4: R_i = x_i / Σx · 4 (Norm on the window's average).
+        var net = nn.Sequential(("pool", nn.MaxPool2d(2)));
+        net.eval();
+        var comp = new Composite().Then("pool", l => l.Name == "pool", new AveragePool(stabilizer: 1e-300));
+        var x = tensor(new double[] { 1, 2, 3, 4 }, dtype: float64).reshape(1, 1, 2, 2);
+        using var r = Lrp.Explain(net, x, comp, y => y, null, CPU);
+        Close(new[] { 0.4, 0.8, 1.2, 1.6 }, Vec(r.Relevance), 1e-12, "R_x");
+    }
+
+    [Fact]
     public void HandExampleLrp0()
     {
         using var r = ExplainHand(new Lrp0(), new Lrp0());

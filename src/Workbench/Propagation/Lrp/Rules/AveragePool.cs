@@ -30,12 +30,10 @@ public sealed class AveragePool : IRule
             _ => throw new InvalidOperationException($"rule {Name} is for MaxPool1d/MaxPool2d; '{layer.Name}' is a {layer.Module.GetType().Name}."),
         };
         using var scope = NewDisposeScope();
-        var x0 = layer.Input.detach();
         Tensor den;
-        using (no_grad()) den = avg(x0);
+        using (no_grad()) den = avg(layer.Input.detach());
         if (!den.shape.SequenceEqual(layer.Output.shape))
             throw new InvalidOperationException($"'{layer.Name}': average pooling over the max-pool's windows gives shape [{string.Join(",", den.shape)}], not the output's; dilation or ceil_mode is not supported by {Name}.");
-        var j = avg(x0 * layer.Input) / Stabilizer.Stabilize(den, StabilizerEpsilon);
-        return layer.Graft(j).MoveToOuterDisposeScope();
+        return Norm.Apply(layer, avg, den, StabilizerEpsilon).MoveToOuterDisposeScope();
     }
 }

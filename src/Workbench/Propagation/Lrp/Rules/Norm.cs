@@ -22,9 +22,16 @@ public sealed class Norm : IRule
     public Tensor Forward(LayerCall layer)
     {
         using var scope = NewDisposeScope();
+        return Apply(layer, layer.ApplyModule, layer.Output.detach(), StabilizerEpsilon).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The Norm rule through a parameter-free linear <paramref name="map"/> whose output on the layer's input is
+    /// <paramref name="z"/> (the layer's own map here; the average over a max-pool's windows in <see cref="AveragePool"/>).
+    /// </summary>
+    internal static Tensor Apply(LayerCall layer, Func<Tensor, Tensor> map, Tensor z, double stabilizer)
+    {
         var x0 = layer.Input.detach();
-        var z = layer.Output.detach();
-        var j = layer.ApplyModule(x0 * layer.Input) / Stabilizer.Stabilize(z, StabilizerEpsilon);
-        return layer.Graft(j).MoveToOuterDisposeScope();
+        return layer.Graft(map(x0 * layer.Input) / Stabilizer.Stabilize(z, stabilizer));
     }
 }
