@@ -16,7 +16,9 @@ public sealed record ConnectionInfo
     [JsonPropertyName("iopub_port")] public int IOPubPort { get; init; }
     [JsonPropertyName("stdin_port")] public int StdinPort { get; init; }
     [JsonPropertyName("hb_port")] public int HeartbeatPort { get; init; }
-    [JsonPropertyName("key")] public string Key { get; init; } = "";
+    /// <summary>The HMAC key. Required in the file: <c>""</c> (explicitly empty) means unsigned messages; a missing
+    /// field is an error, so a damaged or hand-written file never silently turns signing off.</summary>
+    [JsonPropertyName("key")] public string? Key { get; init; }
     [JsonPropertyName("signature_scheme")] public string SignatureScheme { get; init; } = "hmac-sha256";
     [JsonPropertyName("kernel_name")] public string? KernelName { get; init; }
 
@@ -27,6 +29,15 @@ public sealed record ConnectionInfo
     public string HeartbeatAddress => Address(HeartbeatPort);
 
     string Address(int port) => $"{Transport}://{Ip}:{port}";
+
+    /// <summary>Everything but the key, which must never reach a log or an error message.</summary>
+    bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Transport = {Transport}, Ip = {Ip}, ShellPort = {ShellPort}, ControlPort = {ControlPort}, IOPubPort = {IOPubPort}, ");
+        builder.Append($"StdinPort = {StdinPort}, HeartbeatPort = {HeartbeatPort}, Key = {(Key is null ? "(none)" : Key.Length == 0 ? "(empty)" : "(hidden)")}, ");
+        builder.Append($"SignatureScheme = {SignatureScheme}, KernelName = {KernelName}");
+        return true;
+    }
 
     /// <summary>Reads and checks a connection file; every problem is reported with the file's name.</summary>
     public static ConnectionInfo Load(string path)
@@ -53,5 +64,8 @@ public sealed record ConnectionInfo
                                              ("stdin_port", StdinPort), ("hb_port", HeartbeatPort) })
             if (port is <= 0 or > 65535)
                 throw new InvalidDataException($"{source}: {name} is {port}; expected a TCP port in 1..65535.");
+        if (Key is null)
+            throw new InvalidDataException($"{source}: there is no \"key\" field. Jupyter always writes one (the key that signs every " +
+                                           "message); to run unsigned on purpose, write \"key\": \"\" explicitly.");
     }
 }

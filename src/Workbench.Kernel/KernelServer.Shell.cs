@@ -122,8 +122,10 @@ public sealed partial class KernelServer
         var clock = Stopwatch.StartNew();
         CellResult result;
         using (var cts = new CancellationTokenSource())
+        using (var output = new CellOutput(this, request))
         {
             _runningRequest = request;
+            _lastRequest = request;
             _cellCts = cts;
             try
             {
@@ -131,7 +133,7 @@ public sealed partial class KernelServer
                 else
                 {
                     var engine = _engine.GetAwaiter().GetResult();
-                    result = engine.ExecuteAsync(code, new IOPubSink(this, request), cts.Token).GetAwaiter().GetResult();
+                    result = engine.ExecuteAsync(code, output, cts.Token).GetAwaiter().GetResult();
                 }
             }
             catch (Exception e)
@@ -142,9 +144,10 @@ public sealed partial class KernelServer
             {
                 _cellCts = null;
                 _runningRequest = null;
+                output.Finish();   // waiting stream text goes out before the result, error and reply
             }
-            if (result.Error is { } err && cts.IsCancellationRequested && err.Name.Contains("Canceled", StringComparison.Ordinal))
-                result = result with { Error = err with { Message = "The cell was interrupted (Kernel > Interrupt); the session goes on. " + err.Message } };
+            var (droppedMessages, _) = output.Dropped;
+            if (droppedMessages > 0) _log.Warn($"cell {count}: the output rate limit dropped {droppedMessages} messages");
         }
 
         if (result.Error is { } error)
@@ -153,11 +156,12 @@ public sealed partial class KernelServer
             // so a cell sent in answer to the error reply is never caught by it.
             var queued = request.GetBool("stop_on_error", true) ? TakeQueued() : new List<JupyterMessage>();
             var traceback = Traceback(error);
-            Publish(request, "error", new JsonObject { ["ename"] = error.Name, ["evalue"] = error.Message, ["traceback"] = traceback });
+            string evalue = OutputLimits.Truncate(error.Message);
+            Publish(request, "error", new JsonObject { ["ename"] = error.Name, ["evalue"] = evalue, ["traceback"] = traceback });
             Reply(request, Channel.Shell, "execute_reply", new JsonObject
             {
                 ["status"] = "error", ["execution_count"] = count,
-                ["ename"] = error.Name, ["evalue"] = error.Message, ["traceback"] = traceback.DeepClone(),
+                ["ename"] = error.Name, ["evalue"] = evalue, ["traceback"] = traceback.DeepClone(),
             });
             _log.Info($"cell {count} failed after {clock.ElapsedMilliseconds} ms: {error.Name}");
             foreach (var m in queued) HandleShell(m, abort: true);
@@ -165,7 +169,7 @@ public sealed partial class KernelServer
         }
         if (result.Value is { } value && !silent)
         {
-            var content = BundleContent(value);
+            var content = BundleContent(OutputLimits.Limit(value));
             content["execution_count"] = count;
             Publish(request, "execute_result", content);
         }
@@ -199,6 +203,9 @@ public sealed partial class KernelServer
         if (engineLines.Count > Head + Tail + 1)
             engineLines = [.. engineLines.Take(Head), $"   … {engineLines.Count - Head - Tail} more lines …", .. engineLines.TakeLast(Tail)];
         lines.AddRange(engineLines);
+        // A huge exception message must not make the error unsendable: the whole traceback fits one output's limit.
+        long budget = OutputLimits.MaxOutputChars;
+        lines = lines.Select(l => { var cut = OutputLimits.Truncate(l, (int)Math.Clamp(budget, 200, OutputLimits.MaxOutputChars)); budget -= cut.Length; return cut; }).ToList();
         return new JsonArray(lines.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray());
     }
 
@@ -280,18 +287,5 @@ public sealed partial class KernelServer
             _pos = 0;
             return true;
         }
-    }
-
-    /// <summary>A running cell's outputs as IOPub messages whose parent is its execute request.</summary>
-    sealed class IOPubSink(KernelServer server, JupyterMessage parent) : IOutputSink
-    {
-        public void Stream(string name, string text) =>
-            server.Publish(parent, "stream", new JsonObject { ["name"] = name, ["text"] = text });
-
-        public void Display(MimeBundle bundle, string displayId) =>
-            server.Publish(parent, "display_data", BundleContent(bundle, displayId));
-
-        public void UpdateDisplay(MimeBundle bundle, string displayId) =>
-            server.Publish(parent, "update_display_data", BundleContent(bundle, displayId));
     }
 }

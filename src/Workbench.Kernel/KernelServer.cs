@@ -35,6 +35,7 @@ public sealed partial class KernelServer : IDisposable
 
     volatile CancellationTokenSource? _cellCts;
     volatile JupyterMessage? _runningRequest;
+    volatile JupyterMessage? _lastRequest;   // the last execute request: a later death is reported under it
     volatile bool _stopping;
     int _executionCount;
 
@@ -47,7 +48,7 @@ public sealed partial class KernelServer : IDisposable
         info.Validate();
         _info = info;
         _log = log;
-        _codec = new WireCodec(new MessageSigner(info.Key));
+        _codec = new WireCodec(new MessageSigner(info.Key ?? ""));
         if (!_codec.Signer.Enabled) _log.Warn("the connection file has an empty key: messages are neither signed nor checked.");
         _engine = Task.Run(() =>
         {
@@ -70,6 +71,9 @@ public sealed partial class KernelServer : IDisposable
     {
         foreach (var s in new NetMQSocket[] { _shell, _control, _stdin, _iopub })
             s.Options.Linger = TimeSpan.FromSeconds(1);
+        // A PUB socket drops what exceeds its high-water mark, silently (the default 1,000 lost `idle` under floods).
+        // Outputs are coalesced and rate-limited (CellOutput), so a deep queue is bounded by that rate.
+        _iopub.Options.SendHighWatermark = IOPubHighWatermark;
         _shell.Bind(_info.ShellAddress);
         _control.Bind(_info.ControlAddress);
         _stdin.Bind(_info.StdinAddress);
@@ -149,22 +153,60 @@ public sealed partial class KernelServer : IDisposable
 
     void Send(Channel channel, JupyterMessage message) => Post(new Outgoing(channel, message));
 
+    /// <summary>IOPub messages queued per subscriber before ZeroMQ drops (default 1,000).</summary>
+    const int IOPubHighWatermark = 100_000;
+
     void DrainOutbox()
     {
         while (_outbox.TryDequeue(out var item, TimeSpan.Zero))
         {
-            if (item.Action is not null) { item.Action(); continue; }
-            var socket = item.Channel switch
+            // The socket thread must never die on one message: whatever fails is logged and, where a client waits
+            // for something, replaced by a small message that says what went wrong.
+            try
             {
-                Channel.Shell => (NetMQSocket)_shell, Channel.Control => _control, Channel.Stdin => _stdin, _ => _iopub,
-            };
-            var frames = _codec.Encode(item.Message!);
-            var m = new NetMQMessage(frames.Count);
-            foreach (var f in frames) m.Append(f);
-            try { socket.SendMultipartMessage(m); }
-            catch (Exception e) when (e is NetMQException or ObjectDisposedException) { _log.Warn($"could not send {item.Message!.MsgType}: {e.Message}"); }
-            _log.Debug($"{item.Channel.ToString().ToLowerInvariant()} -> {item.Message!.MsgType}");
+                if (item.Action is not null) { item.Action(); continue; }
+                SendNow(item.Channel, item.Message!);
+            }
+            catch (Exception e)
+            {
+                _log.Error($"could not send {item.Message?.MsgType ?? "an action"} on {item.Channel.ToString().ToLowerInvariant()}: {e.GetType().Name}: {e.Message}");
+                if (item.Message is { } failed) SendReplacement(item.Channel, failed, e);
+            }
         }
+    }
+
+    void SendNow(Channel channel, JupyterMessage message)
+    {
+        var socket = channel switch
+        {
+            Channel.Shell => (NetMQSocket)_shell, Channel.Control => _control, Channel.Stdin => _stdin, _ => _iopub,
+        };
+        var frames = _codec.Encode(message);
+        var m = new NetMQMessage(frames.Count);
+        foreach (var f in frames) m.Append(f);
+        try { socket.SendMultipartMessage(m); }
+        catch (Exception e) when (e is NetMQException or ObjectDisposedException) { _log.Warn($"could not send {message.MsgType}: {e.Message}"); }
+        _log.Debug($"{channel.ToString().ToLowerInvariant()} -> {message.MsgType}");
+    }
+
+    /// <summary>A message that could not be encoded or sent: a reply becomes an error reply, an output a stderr note.</summary>
+    void SendReplacement(Channel channel, JupyterMessage failed, Exception e)
+    {
+        try
+        {
+            string why = $"The workbench kernel could not send a {failed.MsgType} message ({e.GetType().Name}: {OutputLimits.Truncate(e.Message, 2000)}).";
+            var parent = new JupyterMessage { Header = failed.ParentHeader, Identities = failed.Identities };
+            if (failed.MsgType.EndsWith("_reply", StringComparison.Ordinal))
+                SendNow(channel, JupyterMessage.ReplyTo(parent, failed.MsgType, _session, new JsonObject
+                {
+                    ["status"] = "error", ["ename"] = "KernelSendError", ["evalue"] = why, ["traceback"] = new JsonArray(why),
+                    ["execution_count"] = _executionCount,
+                }));
+            else if (channel == Channel.IOPub && failed.MsgType != "status")
+                SendNow(channel, JupyterMessage.ReplyTo(parent, "stream", _session, new JsonObject { ["name"] = "stderr", ["text"] = why + "\n" },
+                    identities: [Encoding.UTF8.GetBytes($"kernel.{_session}.stream")]));
+        }
+        catch (Exception again) { _log.Error($"could not send the replacement either: {again.Message}"); }
     }
 
     void Heartbeat()
@@ -231,7 +273,8 @@ public sealed partial class KernelServer : IDisposable
         _log.Info($"{why}: interrupting the running cell");
         try { cts.Cancel(); } catch (ObjectDisposedException) { return; }
         var request = _runningRequest;
-        // Loops and functions check for interrupts; a long library or native call (Thread.Sleep, a big TorchSharp op) does not.
+        // Loops and functions check for interrupts and blocked waits are woken (Thread.Interrupt); a long native call
+        // (a big TorchSharp op) or a library loop that never waits runs to its end.
         _ = Task.Delay(InterruptNoticeDelay).ContinueWith(_ =>
         {
             if (request is not null && ReferenceEquals(_runningRequest, request) && ReferenceEquals(_cellCts, cts))
@@ -239,7 +282,8 @@ public sealed partial class KernelServer : IDisposable
                 {
                     ["name"] = "stderr",
                     ["text"] = $"The cell is still running {InterruptNoticeDelay.TotalSeconds:F0} s after the interrupt: it is inside a call that does not " +
-                               "check for interrupts (a library or native call). It stops at its next loop iteration or function call; " +
+                               "check for interrupts (native code such as a large TorchSharp operation, or a library loop that never waits). " +
+                               "It stops at its next loop iteration or function call in the cell and then ends as interrupted; " +
                                "to stop it now, restart the kernel.\n",
                 });
         }, TaskScheduler.Default);
@@ -277,11 +321,20 @@ public sealed partial class KernelServer : IDisposable
         EndWithMessage(e.ExceptionObject.GetType().Name, text);
     }
 
-    /// <summary>Tells the client why the kernel dies (stderr stream and an error reply to the running cell) before it does.</summary>
+    /// <summary>
+    /// Tells the client why the kernel dies before it does: a stderr stream and an error output under the running cell
+    /// (with its error reply), or, when no cell runs (a background thread failed later), under the last executed cell.
+    /// </summary>
     void EndWithMessage(string ename, string text)
     {
         _log.Error(text);
+        text = OutputLimits.Truncate(text, 100_000);
         var running = _runningRequest;
+        if (running is null && _lastRequest is { } last)
+        {
+            Publish(last, "stream", new JsonObject { ["name"] = "stderr", ["text"] = text + "\n" });
+            Publish(last, "error", new JsonObject { ["ename"] = ename, ["evalue"] = text, ["traceback"] = new JsonArray(text) });
+        }
         if (running is not null)
         {
             Publish(running, "stream", new JsonObject { ["name"] = "stderr", ["text"] = text + "\n" });

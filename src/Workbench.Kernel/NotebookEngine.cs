@@ -10,7 +10,10 @@ public sealed class NotebookEngine : IKernelEngine
     readonly NotebookSession _session;
 
     public NotebookEngine(NotebookSessionOptions? options = null) =>
-        _session = new NotebookSession(options ?? new NotebookSessionOptions { LiveProgress = true, RewriteCode = CancellationRewriter.Rewrite });
+        _session = new NotebookSession(options ?? new NotebookSessionOptions
+        {
+            LiveProgress = true, RewriteCode = CancellationRewriter.Rewrite, RewriteFallback = CancellationRewriter.RewriteCautiously,
+        });
 
     /// <summary>Creates the engine and compiles a trivial submission, so the first cell does not pay for loading the compiler.</summary>
     public static NotebookEngine CreateWarm()
@@ -27,13 +30,7 @@ public sealed class NotebookEngine : IKernelEngine
     public Task<CellResult> ExecuteAsync(string code, IOutputSink sink, CancellationToken cancellationToken) =>
         _session.ExecuteAsync(code, sink, cancellationToken);
 
-    public Compilation? CompileForAnalysis(string code)
-    {
-        var script = _session.CurrentScript is { } current
-            ? current.ContinueWith(code)
-            : CSharpScript.Create(code, _session.ScriptOptions, typeof(ScriptGlobals));
-        return script.GetCompilation();
-    }
+    public Compilation? CompileForAnalysis(string code) => _session.NextSubmission(code).GetCompilation();
 
     public void Dispose() => _session.Dispose();
 }

@@ -49,7 +49,9 @@ public sealed class WireCodec(MessageSigner signer)
         if (d < 0) { error = "no <IDS|MSG> delimiter frame"; return false; }
         if (frames.Count < d + 6) { error = $"{frames.Count - d - 1} frames after the delimiter; expected at least 5 (signature, header, parent_header, metadata, content)"; return false; }
 
-        string signature = Encoding.ASCII.GetString(frames[d + 1]);
+        // Hex digits are compared case-insensitively (as Python's hmac.compare_digest on hexdigest() is not, Jupyter's
+        // clients send lower case), so the replay history keeps one canonical form: an upper-cased resend is a replay too.
+        string signature = Encoding.ASCII.GetString(frames[d + 1]).ToLowerInvariant();
         byte[] header = frames[d + 2], parent = frames[d + 3], metadata = frames[d + 4], content = frames[d + 5];
         if (!signer.Verify(signature, header, parent, metadata, content))
         {

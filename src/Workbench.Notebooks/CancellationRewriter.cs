@@ -7,16 +7,21 @@ namespace Workbench.Notebooks;
 /// <summary>
 /// Makes a cell interruptible and its runaway recursion recoverable, by rewriting its code before it is compiled:
 /// <list type="bullet">
-/// <item>every loop body (for, foreach, while, do) and every method, local function, lambda and accessor body starts with
-/// <c>Interrupt.ThrowIfCancellationRequested();</c>, so Kernel › Interrupt stops an endless loop and the session lives on;</item>
-/// <item>every method-like body starts with <c>RuntimeHelpers.EnsureSufficientExecutionStack();</c>, so unbounded recursion
-/// throws <see cref="InsufficientExecutionStackException"/> (a normal cell error) instead of overflowing the stack,
-/// which .NET cannot catch and which would end the process. Expression-bodied methods and local functions
-/// (<c>int F(int n) =&gt; …;</c>) are turned into block bodies for this; expression-bodied lambdas are left alone (whether
-/// they return a value is not known from syntax), so recursion through them can still overflow the stack.</item>
+/// <item>every loop body (for, foreach, while, do) and every function body of every member kind (methods, local
+/// functions, lambdas and anonymous methods, property/indexer/event accessors, constructors, destructors, operators)
+/// starts with an interrupt check, so Kernel › Interrupt stops an endless loop wherever it is and the session lives on.
+/// Top-level code checks the script's <c>Interrupt</c> global; code that cannot see it (inside type declarations,
+/// static local functions and static lambdas) calls <see cref="CellInterrupt.Check"/>;</item>
+/// <item>every function body also starts with <c>RuntimeHelpers.EnsureSufficientExecutionStack();</c>, so unbounded
+/// recursion throws <see cref="InsufficientExecutionStackException"/> (a normal cell error) instead of overflowing the
+/// stack, which .NET cannot catch and which would end the process. Expression bodies (<c>int F(int n) =&gt; …;</c>,
+/// <c>int P =&gt; …;</c>, <c>get =&gt; …;</c>, <c>n =&gt; …</c>) are turned into block bodies for this.</item>
 /// </list>
-/// Inserted statements take no new lines, so compiler errors and tracebacks keep the cell's line numbers. Code in type
-/// declarations and static functions cannot see the script's <c>Interrupt</c> global, so it gets only the stack check.
+/// Whether an expression-bodied lambda returns a value is not known from syntax when its body is a call, assignment,
+/// increment, <c>await</c> or <c>new</c>: <see cref="Rewrite"/> assumes it does (<c>return E;</c>); when that does not
+/// compile, the session tries <see cref="RewriteCautiously"/>, which leaves expression-bodied lambdas as they are
+/// (and is the only choice for expression trees, whose lambdas cannot have block bodies).
+/// Inserted statements take no new lines, so compiler errors and tracebacks keep the cell's line numbers.
 /// Code that does not parse is returned unchanged (the compiler then reports the errors on the original text).
 /// </summary>
 public sealed class CancellationRewriter : CSharpSyntaxRewriter
@@ -27,17 +32,28 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
     static readonly CSharpParseOptions ScriptParse =
         CSharpParseOptions.Default.WithKind(SourceCodeKind.Script).WithLanguageVersion(LanguageVersion.Latest);
 
+    /// <summary>The check inserted where the <see cref="InterruptName"/> global cannot be seen.</summary>
+    public const string StaticCheck = "global::Workbench.Notebooks.CellInterrupt.Check();";
+
+    readonly bool _expressionLambdas;
     int _typeDepth;   // inside class/struct/record/interface declarations
     int _staticDepth; // inside static local functions, lambdas or methods
 
+    CancellationRewriter(bool expressionLambdas) => _expressionLambdas = expressionLambdas;
+
     bool CanSeeInterrupt => _typeDepth == 0 && _staticDepth == 0;
 
-    /// <summary>Rewrites a cell's code (usable as <c>NotebookSessionOptions.RewriteCode</c>).</summary>
-    public static string Rewrite(string code)
+    /// <summary>Rewrites a cell's code, expression-bodied lambdas included (usable as <c>NotebookSessionOptions.RewriteCode</c>).</summary>
+    public static string Rewrite(string code) => Rewrite(code, expressionLambdas: true);
+
+    /// <summary>As <see cref="Rewrite"/>, but expression-bodied lambdas are left alone (<c>NotebookSessionOptions.RewriteFallback</c>).</summary>
+    public static string RewriteCautiously(string code) => Rewrite(code, expressionLambdas: false);
+
+    static string Rewrite(string code, bool expressionLambdas)
     {
         var tree = CSharpSyntaxTree.ParseText(code, ScriptParse);
         if (tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)) return code;
-        return new CancellationRewriter().Visit(tree.GetRoot()).ToFullString();
+        return new CancellationRewriter(expressionLambdas).Visit(tree.GetRoot()).ToFullString();
     }
 
     // ---- scopes -------------------------------------------------------------------------------------------------
@@ -65,31 +81,31 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitForStatement(ForStatementSyntax node)
     {
         var visited = (ForStatementSyntax)base.VisitForStatement(node)!;
-        return CanSeeInterrupt ? visited.WithStatement(Prepend(visited.Statement, InterruptCheck())) : visited;
+        return visited.WithStatement(Prepend(visited.Statement, InterruptCheck()));
     }
 
     public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node)
     {
         var visited = (ForEachStatementSyntax)base.VisitForEachStatement(node)!;
-        return CanSeeInterrupt ? visited.WithStatement(Prepend(visited.Statement, InterruptCheck())) : visited;
+        return visited.WithStatement(Prepend(visited.Statement, InterruptCheck()));
     }
 
     public override SyntaxNode? VisitForEachVariableStatement(ForEachVariableStatementSyntax node)
     {
         var visited = (ForEachVariableStatementSyntax)base.VisitForEachVariableStatement(node)!;
-        return CanSeeInterrupt ? visited.WithStatement(Prepend(visited.Statement, InterruptCheck())) : visited;
+        return visited.WithStatement(Prepend(visited.Statement, InterruptCheck()));
     }
 
     public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node)
     {
         var visited = (WhileStatementSyntax)base.VisitWhileStatement(node)!;
-        return CanSeeInterrupt ? visited.WithStatement(Prepend(visited.Statement, InterruptCheck())) : visited;
+        return visited.WithStatement(Prepend(visited.Statement, InterruptCheck()));
     }
 
     public override SyntaxNode? VisitDoStatement(DoStatementSyntax node)
     {
         var visited = (DoStatementSyntax)base.VisitDoStatement(node)!;
-        return CanSeeInterrupt ? visited.WithStatement(Prepend(visited.Statement, InterruptCheck())) : visited;
+        return visited.WithStatement(Prepend(visited.Statement, InterruptCheck()));
     }
 
     // ---- method-like bodies -------------------------------------------------------------------------------------
@@ -115,25 +131,91 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node) => InFunction(node.Modifiers, () =>
     {
         var visited = (ConstructorDeclarationSyntax)base.VisitConstructorDeclaration(node)!;
-        return visited.Body is null ? visited : visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.Body is not null) return visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.ExpressionBody is not { } arrow) return visited;
+        return visited.WithExpressionBody(null).WithSemicolonToken(default)
+            .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, returnsNothing: true, FunctionChecks()));
     });
+
+    public override SyntaxNode? VisitDestructorDeclaration(DestructorDeclarationSyntax node)
+    {
+        var visited = (DestructorDeclarationSyntax)base.VisitDestructorDeclaration(node)!;
+        if (visited.Body is not null) return visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.ExpressionBody is not { } arrow) return visited;
+        return visited.WithExpressionBody(null).WithSemicolonToken(default)
+            .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, returnsNothing: true, FunctionChecks()));
+    }
+
+    public override SyntaxNode? VisitOperatorDeclaration(OperatorDeclarationSyntax node)
+    {
+        var visited = (OperatorDeclarationSyntax)base.VisitOperatorDeclaration(node)!;
+        if (visited.Body is not null) return visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.ExpressionBody is not { } arrow) return visited;
+        return visited.WithExpressionBody(null).WithSemicolonToken(default)
+            .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, ReturnsNothing(visited.ReturnType, visited.Modifiers), FunctionChecks()));
+    }
+
+    public override SyntaxNode? VisitConversionOperatorDeclaration(ConversionOperatorDeclarationSyntax node)
+    {
+        var visited = (ConversionOperatorDeclarationSyntax)base.VisitConversionOperatorDeclaration(node)!;
+        if (visited.Body is not null) return visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.ExpressionBody is not { } arrow) return visited;
+        return visited.WithExpressionBody(null).WithSemicolonToken(default)
+            .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, returnsNothing: false, FunctionChecks()));
+    }
 
     public override SyntaxNode? VisitAccessorDeclaration(AccessorDeclarationSyntax node)
     {
         var visited = (AccessorDeclarationSyntax)base.VisitAccessorDeclaration(node)!;
-        return visited.Body is null ? visited : visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.Body is not null) return visited.WithBody(Prepend(visited.Body, FunctionChecks()));
+        if (visited.ExpressionBody is not { } arrow) return visited;
+        bool returnsNothing = !visited.Keyword.IsKind(SyntaxKind.GetKeyword);   // set, init, add, remove
+        return visited.WithExpressionBody(null).WithSemicolonToken(default)
+            .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, returnsNothing, FunctionChecks()));
+    }
+
+    /// <summary><c>T P =&gt; E;</c> becomes <c>T P { get { checks; return E; } }</c>, on the same line.</summary>
+    public override SyntaxNode? VisitPropertyDeclaration(PropertyDeclarationSyntax node) => InFunction(node.Modifiers, () =>
+    {
+        var visited = (PropertyDeclarationSyntax)base.VisitPropertyDeclaration(node)!;
+        if (visited.ExpressionBody is not { } arrow) return visited;
+        return visited.WithExpressionBody(null).WithSemicolonToken(default)
+            .WithAccessorList(GetterFromArrow(arrow, visited.SemicolonToken));
+    });
+
+    /// <summary><c>T this[…] =&gt; E;</c> becomes <c>T this[…] { get { checks; return E; } }</c>, on the same line.</summary>
+    public override SyntaxNode? VisitIndexerDeclaration(IndexerDeclarationSyntax node) => InFunction(node.Modifiers, () =>
+    {
+        var visited = (IndexerDeclarationSyntax)base.VisitIndexerDeclaration(node)!;
+        if (visited.ExpressionBody is not { } arrow) return visited;
+        return visited.WithExpressionBody(null).WithSemicolonToken(default)
+            .WithAccessorList(GetterFromArrow(arrow, visited.SemicolonToken));
+    });
+
+    AccessorListSyntax GetterFromArrow(ArrowExpressionClauseSyntax arrow, SyntaxToken semicolon)
+    {
+        var body = BlockFromArrow(arrow, semicolon, returnsNothing: false, FunctionChecks());
+        var getter = SyntaxFactory.AccessorDeclaration(SyntaxKind.GetAccessorDeclaration,
+            body.WithOpenBraceToken(body.OpenBraceToken.WithLeadingTrivia(SyntaxFactory.Space)).WithCloseBraceToken(body.CloseBraceToken.WithTrailingTrivia()))
+            .WithKeyword(SyntaxFactory.Token(SyntaxKind.GetKeyword).WithLeadingTrivia(SyntaxFactory.Space));
+        return SyntaxFactory.AccessorList(
+            SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(arrow.ArrowToken.LeadingTrivia),
+            SyntaxFactory.SingletonList(getter),
+            SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(semicolon.TrailingTrivia));
     }
 
     public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) => InFunction(node.Modifiers, () =>
     {
         var visited = (ParenthesizedLambdaExpressionSyntax)base.VisitParenthesizedLambdaExpression(node)!;
-        return visited.Block is null ? visited : visited.WithBlock(Prepend(visited.Block, FunctionChecks()));
+        if (visited.Block is not null) return visited.WithBlock(Prepend(visited.Block, FunctionChecks()));
+        return LambdaBlock(visited.ExpressionBody) is { } block ? visited.WithExpressionBody(null).WithBlock(block) : visited;
     });
 
     public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) => InFunction(node.Modifiers, () =>
     {
         var visited = (SimpleLambdaExpressionSyntax)base.VisitSimpleLambdaExpression(node)!;
-        return visited.Block is null ? visited : visited.WithBlock(Prepend(visited.Block, FunctionChecks()));
+        if (visited.Block is not null) return visited.WithBlock(Prepend(visited.Block, FunctionChecks()));
+        return LambdaBlock(visited.ExpressionBody) is { } block ? visited.WithExpressionBody(null).WithBlock(block) : visited;
     });
 
     public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => InFunction(node.Modifiers, () =>
@@ -142,15 +224,28 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
         return visited.WithBlock(Prepend(visited.Block, FunctionChecks()));
     });
 
+    /// <summary>
+    /// <c>=&gt; E</c> of a lambda as <c>{ checks; return E; }</c> (<c>{ checks; throw X; }</c> for a throw expression), or null
+    /// when it stays as it is: in the cautious rewrite, and in lambdas that are not rewritten (<c>ref</c> bodies).
+    /// </summary>
+    BlockSyntax? LambdaBlock(ExpressionSyntax? body)
+    {
+        if (!_expressionLambdas || body is null || body is RefExpressionSyntax) return null;
+        var arrowLike = SyntaxFactory.ArrowExpressionClause(body.WithoutTrivia())
+            .WithArrowToken(SyntaxFactory.Token(SyntaxKind.EqualsGreaterThanToken).WithLeadingTrivia(body.GetLeadingTrivia()));
+        return BlockFromArrow(arrowLike, SyntaxFactory.Token(SyntaxKind.SemicolonToken).WithTrailingTrivia(body.GetTrailingTrivia()),
+            returnsNothing: false, FunctionChecks());
+    }
+
     // ---- inserted statements ------------------------------------------------------------------------------------
 
-    static StatementSyntax InterruptCheck() =>
-        SyntaxFactory.ParseStatement($"{InterruptName}.ThrowIfCancellationRequested();");
+    StatementSyntax InterruptCheck() =>
+        SyntaxFactory.ParseStatement(CanSeeInterrupt ? $"{InterruptName}.ThrowIfCancellationRequested();" : StaticCheck);
 
     static StatementSyntax StackCheck() =>
         SyntaxFactory.ParseStatement("global::System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();");
 
-    StatementSyntax[] FunctionChecks() => CanSeeInterrupt ? [StackCheck(), InterruptCheck()] : [StackCheck()];
+    StatementSyntax[] FunctionChecks() => [StackCheck(), InterruptCheck()];
 
     /// <summary>Puts <paramref name="checks"/> first in <paramref name="body"/>, on the line of its opening brace.</summary>
     static BlockSyntax Prepend(BlockSyntax body, params StatementSyntax[] checks)

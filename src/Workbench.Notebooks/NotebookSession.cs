@@ -18,6 +18,12 @@ public sealed class NotebookSessionOptions
     /// <summary>Applied to each cell's code before compiling (the kernel inserts interrupt checks).</summary>
     public Func<string, string>? RewriteCode { get; init; }
 
+    /// <summary>
+    /// Tried when the code <see cref="RewriteCode"/> made does not compile (a more cautious rewrite); when that fails
+    /// too, the cell's own code is compiled, so the errors shown are always about the user's text.
+    /// </summary>
+    public Func<string, string>? RewriteFallback { get; init; }
+
     /// <summary>Stack size of the thread that runs cells.</summary>
     public int StackSize { get; init; } = 64 * 1024 * 1024;
 }
@@ -40,6 +46,7 @@ public sealed class NotebookSession : IDisposable
     readonly NotebookSessionOptions _options;
     readonly ScriptGlobals _globals;
     readonly FormatContext _formatContext = new();
+    readonly ScriptOptions _continuationOptions;
     ScriptState<object>? _state;
     IOutputSink? _sink;
     int _displayCounter;
@@ -56,6 +63,10 @@ public sealed class NotebookSession : IDisposable
             .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest)
             .WithAllowUnsafe(true)
             .WithOptimizationLevel(OptimizationLevel.Debug); // exact line numbers in tracebacks; heavy work runs in the library
+        // Later submissions inherit the first one's references. Passing the ~150 references again with every cell
+        // made each new compilation cost time and memory in proportion to the number of cells before it (retained
+        // memory grew quadratically: 237 MB after 300 trivial cells, 20 MB without; see docs/kernel.md).
+        _continuationOptions = ScriptOptions.WithReferences(Array.Empty<MetadataReference>());
     }
 
     public ScriptOptions ScriptOptions { get; }
@@ -65,6 +76,11 @@ public sealed class NotebookSession : IDisposable
 
     /// <summary>The last successfully compiled submission (for completion and inspection).</summary>
     public Script? CurrentScript => _state?.Script;
+
+    /// <summary><paramref name="code"/> as the submission after every cell run so far (not run; for completion and inspection).</summary>
+    public Script<object> NextSubmission(string code) => _state is null
+        ? CSharpScript.Create<object>(code, ScriptOptions, typeof(ScriptGlobals))
+        : _state.Script.ContinueWith<object>(code, _continuationOptions);
 
     /// <summary>Runs <paramref name="code"/> as the next cell on a dedicated thread.</summary>
     public Task<CellResult> ExecuteAsync(string code, IOutputSink sink, CancellationToken cancellationToken = default)
@@ -83,8 +99,8 @@ public sealed class NotebookSession : IDisposable
     {
         int number = ++ExecutionCount;
         string cellPath = $"cell{number}";
-        string source = _options.RewriteCode is null ? code : _options.RewriteCode(code);
         var clock = Stopwatch.StartNew();
+        using var interruptScope = CellInterrupt.Enter(cancellationToken);
         var originalOut = Console.Out;
         var originalErr = Console.Error;
         var originalView = Progress.ViewFactory;
@@ -97,24 +113,29 @@ public sealed class NotebookSession : IDisposable
         Progress.ViewFactory = _options.LiveProgress ? () => new DisplayProgressView(this) : () => new TextProgressView(Console.Out);
         try
         {
-            var options = ScriptOptions.WithFilePath(cellPath);
-            Script<object> script = _state is null
-                ? CSharpScript.Create<object>(source, options, typeof(ScriptGlobals))
-                : _state.Script.ContinueWith<object>(source, options);
-            var diagnostics = script.Compile(cancellationToken);
-            var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            var (script, errors) = CompileCell(code, cellPath, cancellationToken);
             if (errors.Count > 0) return new CellResult(null, CompileError(errors, code), clock.Elapsed);
 
-            var task = _state is null
-                ? script.RunAsync(_globals, _ => true, cancellationToken)
-                : script.RunFromAsync(_state, _ => true, cancellationToken);
-            var state = task.GetAwaiter().GetResult();
+            ScriptState<object> state;
+            // A cell blocked in a wait (Thread.Sleep, Task.Wait, a lock, Join) is woken by Thread.Interrupt: it then
+            // throws ThreadInterruptedException where it waits. Only while the cell's code runs.
+            using (cancellationToken.Register(static t => ((Thread)t!).Interrupt(), Thread.CurrentThread))
+            {
+                try
+                {
+                    var task = _state is null
+                        ? script.RunAsync(_globals, _ => true, cancellationToken)
+                        : script.RunFromAsync(_state, _ => true, cancellationToken);
+                    state = task.GetAwaiter().GetResult();
+                }
+                finally { ClearPendingInterrupt(); }
+            }
             _state = state;
             stdout.Flush(); stderr.Flush();
-            if (state.Exception is not null) return new CellResult(null, RuntimeError(state.Exception, cellPath, code), clock.Elapsed);
+            if (state.Exception is not null) return Interrupted(new CellResult(null, RuntimeError(state.Exception, cellPath, code), clock.Elapsed), cancellationToken);
             bool hasValue = HasTrailingExpression(state.Script) && state.ReturnValue is not null;
             var value = hasValue ? Formatter.Format(state.ReturnValue, _formatContext) : null;
-            return new CellResult(value, null, clock.Elapsed);
+            return Interrupted(new CellResult(value, null, clock.Elapsed), cancellationToken);
         }
         catch (CompilationErrorException e)
         {
@@ -122,8 +143,9 @@ public sealed class NotebookSession : IDisposable
         }
         catch (Exception e)
         {
+            ClearPendingInterrupt();
             stdout.Flush(); stderr.Flush();
-            return new CellResult(null, RuntimeError(e, cellPath, code), clock.Elapsed);
+            return Interrupted(new CellResult(null, RuntimeError(e, cellPath, code), clock.Elapsed), cancellationToken);
         }
         finally
         {
@@ -132,6 +154,51 @@ public sealed class NotebookSession : IDisposable
             Progress.ViewFactory = originalView;
             _sink = null;
         }
+    }
+
+    /// <summary>
+    /// The cell as rewritten (interrupt and stack checks), else as rewritten cautiously, else as written: the first that
+    /// compiles. The errors returned are those of the code as written.
+    /// </summary>
+    (Script<object> Script, List<Diagnostic> Errors) CompileCell(string code, string cellPath, CancellationToken cancellationToken)
+    {
+        var candidates = new List<string>(3);
+        if (_options.RewriteCode is { } rewrite) candidates.Add(rewrite(code));
+        if (_options.RewriteFallback is { } fallback) candidates.Add(fallback(code));
+        candidates.Add(code);
+        Script<object>? script = null;
+        List<Diagnostic> errors = [];
+        foreach (var source in candidates.Distinct())
+        {
+            var options = (_state is null ? ScriptOptions : _continuationOptions).WithFilePath(cellPath);
+            script = _state is null
+                ? CSharpScript.Create<object>(source, options, typeof(ScriptGlobals))
+                : _state.Script.ContinueWith<object>(source, options);
+            errors = script.Compile(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            if (errors.Count == 0) break;
+        }
+        return (script!, errors);
+    }
+
+    /// <summary>Drops an interrupt that arrived while the cell was not waiting, so it cannot hit the session's own code.</summary>
+    static void ClearPendingInterrupt()
+    {
+        try { Thread.Sleep(0); } catch (ThreadInterruptedException) { }
+    }
+
+    /// <summary>
+    /// An interrupted cell always ends in an error, never in success: a long native call (a big TorchSharp operation)
+    /// cannot be stopped midway, and when it returns the cell may finish before it reaches a check.
+    /// </summary>
+    static CellResult Interrupted(CellResult result, CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.IsCancellationRequested) return result;
+        const string Prefix = "The cell was interrupted (Kernel > Interrupt); the session goes on. ";
+        if (result.Error is { } error) return result with { Error = error with { Message = Prefix + error.Message } };
+        const string Text = Prefix + "It was inside a call that cannot be stopped midway (native code, e.g. a large TorchSharp " +
+                            "operation), which ran to its end; the cell then ended without reaching another check. Its value is " +
+                            "discarded; variables it assigned keep their new values.";
+        return result with { Value = null, Error = new CellError("Interrupted", Text, [$"Interrupted: {Text}"], null, null) };
     }
 
     internal DisplayHandle Display(object? value) => DisplayBundle(Formatter.Format(value, _formatContext));

@@ -132,4 +132,68 @@ public class WireCodecTests
         Assert.Contains("control_port is 0", Assert.Throws<InvalidDataException>(() => ConnectionInfo.Load(path)).Message);
         Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => ConnectionInfo.Load(path + ".missing")).Message);
     }
+
+    [Fact]
+    public void AReplayWithTheDigestInUpperCaseIsRefusedToo()
+    {
+        var sender = new WireCodec(new MessageSigner(Key));
+        var frames = sender.Encode(Request());
+        int d = frames.FindIndex(f => f.AsSpan().SequenceEqual(WireCodec.Delimiter));
+        var upper = frames.Select(f => f.ToArray()).ToList();
+        upper[d + 1] = System.Text.Encoding.ASCII.GetBytes(System.Text.Encoding.ASCII.GetString(frames[d + 1]).ToUpperInvariant());
+        var receiver = new WireCodec(new MessageSigner(Key));
+        Assert.True(receiver.TryDecode(upper, out _, out var first), first);          // upper-case hex verifies …
+        Assert.False(receiver.TryDecode(frames, out _, out var error));               // … and the same message in lower case is a replay
+        Assert.Contains("duplicate signature", error);
+        var other = new WireCodec(new MessageSigner(Key));
+        Assert.True(other.TryDecode(frames, out _, out _));
+        Assert.False(other.TryDecode(upper, out _, out error));                       // and the other way round
+        Assert.Contains("duplicate signature", error);
+    }
+
+    [Fact]
+    public void AConnectionFileWithoutAKeyIsRefusedAnEmptyKeyIsUnsignedModeAndTheKeyIsNeverPrinted()
+    {
+        var dir = Directory.CreateTempSubdirectory("wb-conn-").FullName;
+        var path = Path.Combine(dir, "kernel-2.json");
+        const string Ports = "\"shell_port\": 5001, \"iopub_port\": 5002, \"stdin_port\": 5003, \"control_port\": 5004, \"hb_port\": 5005";
+        File.WriteAllText(path, "{" + Ports + "}");
+        var e = Assert.Throws<InvalidDataException>(() => ConnectionInfo.Load(path));
+        Assert.Contains("no \"key\" field", e.Message);
+        Assert.Contains(path, e.Message);
+        File.WriteAllText(path, "{" + Ports + ", \"key\": \"\"}");
+        Assert.Equal("", ConnectionInfo.Load(path).Key);
+        File.WriteAllText(path, "{" + Ports + ", \"key\": \"s3cret-key-value\"}");
+        var info = ConnectionInfo.Load(path);
+        Assert.Equal("s3cret-key-value", info.Key);
+        Assert.DoesNotContain("s3cret", info.ToString());
+        Assert.DoesNotContain("s3cret", (info with { Ip = "127.0.0.2" }).ToString());
+        Assert.Contains("ShellPort = 5001", info.ToString());
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(OutputLimits.MaxOutputChars + 1)]
+    [InlineData(200_000_000)]
+    public void OutputsAboveTheLimitAreTruncatedWithAVisibleNote(int length)
+    {
+        var text = new string('x', length);
+        var cut = OutputLimits.Truncate(text);
+        if (length <= OutputLimits.MaxOutputChars) { Assert.Same(text, cut); return; }
+        Assert.True(cut.Length <= OutputLimits.MaxOutputChars);
+        Assert.Contains("output truncated", cut);
+        Assert.Contains(length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), cut);
+        var bundle = OutputLimits.Limit(new Workbench.Notebooks.MimeBundle(new Dictionary<string, object>
+        {
+            ["text/plain"] = text, ["image/png"] = text, ["text/html"] = "<b>small</b>",
+        }));
+        Assert.False(bundle.Data.ContainsKey("image/png"));
+        Assert.Equal("<b>small</b>", bundle.Data["text/html"]);
+        Assert.Contains("image/png", (string)bundle.Data["text/plain"]);
+        Assert.True(((string)bundle.Data["text/plain"]).Length <= OutputLimits.MaxOutputChars);
+        // and the message carrying it encodes
+        var message = JupyterMessage.ReplyTo(null, "stream", "s", new System.Text.Json.Nodes.JsonObject { ["name"] = "stdout", ["text"] = cut });
+        Assert.True(new WireCodec(new MessageSigner(Key)).Encode(message).Sum(f => f.Length) > OutputLimits.MaxOutputChars / 2);
+    }
 }
