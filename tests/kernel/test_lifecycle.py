@@ -62,6 +62,81 @@ class Lifecycle(KernelTestCase):
         r, _ = self.execute("1 + 1")
         self.assertEqual(r["status"], "ok")
 
+    def _interrupt_after(self, code, marker="go"):
+        msg_id = self.kc.execute(code)
+        self.wait_for_stream(msg_id, marker)
+        time.sleep(0.5)
+        started = time.time()
+        self.km.interrupt_kernel()
+        reply = self.reply_to(msg_id, timeout=15)
+        return reply["content"], time.time() - started
+
+    def test_interrupt_loops_in_class_methods_and_static_local_functions(self):
+        for code in ('class Spinner { public static long Run() { long i = 0; while (true) { i++; } } }\nConsole.WriteLine("go");\nSpinner.Run()',
+                     'static long Spin() { long i = 0; while (true) i++; }\nConsole.WriteLine("go");\nSpin()'):
+            reply, took = self._interrupt_after(code)
+            self.assertEqual(reply["status"], "error", code)
+            self.assertIn("interrupted", reply["evalue"])
+            self.assertLess(took, 5, code)
+        r, o = self.execute("6 * 7")
+        self.assertEqual(self.of_type(o, "execute_result")[0]["data"]["text/plain"], "42")
+
+    def test_interrupt_wakes_thread_sleep(self):
+        reply, took = self._interrupt_after('Console.WriteLine("go");\nSystem.Threading.Thread.Sleep(60000);\n"woke"')
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "ThreadInterruptedException")
+        self.assertIn("interrupted", reply["evalue"])
+        self.assertLess(took, 5)
+        r, o = self.execute("System.Threading.Thread.Sleep(50);\n1 + 1")   # no interrupt left over
+        self.assertEqual(r["status"], "ok")
+
+    def test_recursion_through_a_property_is_an_error_and_the_kernel_lives(self):
+        r, o = self.execute("class R { public int P => P + 1; }\nnew R().P", timeout=120)
+        self.assertEqual(r["status"], "error")
+        self.assertEqual(r["ename"], "InsufficientExecutionStackException")
+        r, o = self.execute("Func<int, int> f = null!;\nf = n => f(n + 1) + 1;\nf(0)", timeout=120)
+        self.assertEqual(r["ename"], "InsufficientExecutionStackException")
+        self.assertTrue(self.km.is_alive())
+        r, _ = self.execute("1 + 1")
+        self.assertEqual(r["status"], "ok")
+
+    def test_an_exception_on_a_background_thread_is_explained_before_the_kernel_dies(self):
+        msg_id = self.kc.execute('new System.Threading.Thread(() => { System.Threading.Thread.Sleep(500); '
+                                 'throw new InvalidOperationException("boom from a thread"); }).Start();')
+        reply = self.reply_to(msg_id, timeout=60)
+        self.assertEqual(reply["content"]["status"], "ok")
+        seen = []
+        deadline = time.time() + 30
+        while time.time() < deadline and not any("boom from a thread" in t for t in seen):
+            try:
+                m = self.kc.get_iopub_msg(timeout=1)
+            except Exception:
+                continue
+            if m["msg_type"] == "stream":
+                seen.append(m["content"]["text"])
+            elif m["msg_type"] == "error":
+                seen.append(m["content"]["evalue"])
+        self.assertTrue(any("boom from a thread" in t and "background thread" in t for t in seen), seen)
+        self.assertTrue(self.wait_dead(15))
+
+    def test_a_connection_file_without_a_key_is_refused(self):
+        import json
+        import subprocess
+        from jupyter_client.kernelspec import KernelSpecManager
+        argv = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
+        info = self.km.get_connection_info()
+        conn = {k: info[k] for k in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port", "ip", "transport")}
+        conn.update(signature_scheme="hmac-sha256", shell_port=info["shell_port"] + 1000)
+        path = tempfile.mktemp(prefix="wb-nokey-", suffix=".json")
+        with open(path, "w") as f:
+            json.dump(conn, f)
+        try:
+            p = subprocess.run([a.replace("{connection_file}", path) for a in argv], capture_output=True, text=True, timeout=90)
+        finally:
+            os.remove(path)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn('no "key" field', p.stderr)
+
     def test_restart_gives_a_fresh_session(self):
         r, _ = self.execute("var keep = 7;")
         self.assertEqual(r["execution_count"], 1)
@@ -92,9 +167,10 @@ class Lifecycle(KernelTestCase):
         self.assertIn("exit code 3", self.log())
 
     def test_stack_overflow_ends_the_kernel_and_is_logged(self):
-        # Recursion through a named function is a normal error (stack guard); through an expression lambda it is
-        # a real stack overflow, which .NET cannot catch: the process ends and says so on stderr.
-        self.kc.execute("Func<int, int> f = null!;\nf = n => f(n + 1) + 1;\nf(0)")
+        # Recursion through functions of every kind is a normal error (stack guard). What the guard cannot see, frames
+        # larger than the margin it keeps (here 512 KB of stackalloc each), overflows the stack, which .NET cannot
+        # catch: the process ends and says so on stderr.
+        self.kc.execute("static int Deep(int n) { Span<byte> b = stackalloc byte[512 * 1024]; b[0] = 1; return Deep(n + 1) + b[0]; }\nDeep(0)")
         self.assertTrue(self.wait_dead(90), "the kernel must end, not hang")
         self.assertIn("Stack overflow", self.log())
 
@@ -130,6 +206,12 @@ class Lifecycle(KernelTestCase):
             frames = right.serialize(msg)
             sock.send_multipart(frames)
             sock.send_multipart(frames)
+            # the same message with its hex digest in upper case is the same message: refused as a replay too
+            d = frames.index(b"<IDS|MSG>")
+            upper = list(frames)
+            upper[d + 1] = frames[d + 1].upper()
+            self.assertNotEqual(upper[d + 1], frames[d + 1])
+            sock.send_multipart(upper)
             time.sleep(3.0)
             with open(marker) as f:
                 self.assertEqual(f.read(), "x")

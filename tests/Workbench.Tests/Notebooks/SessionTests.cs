@@ -76,6 +76,23 @@ public class SessionTests
         Assert.DoesNotContain("<script src=", html); // no CDN: works offline
         Assert.True(html.Length > 1_000_000, "the first chart of a session embeds plotly.js");
     }
+
+    [Fact]
+    public async Task LaterCellsDoNotRepeatTheReferencesSoACellCostsTheSameAfterManyCells()
+    {
+        // Passing the ~150 references with every submission made retained memory grow with the square of the number
+        // of cells (docs/kernel.md, benchmarks/kernel_long_session.py). Later submissions inherit the first one's.
+        using var s = new NotebookSession();
+        var sink = new Sink();
+        Assert.True((await s.ExecuteAsync("var first = 1;", sink)).Succeeded);
+        Assert.NotEmpty(s.CurrentScript!.Options.MetadataReferences);
+        for (int i = 0; i < 3; i++) Assert.True((await s.ExecuteAsync("first += 1;", sink)).Succeeded);
+        Assert.Empty(s.CurrentScript!.Options.MetadataReferences);
+        var r = await s.ExecuteAsync("typeof(Workbench.Compute.Devices).Name + typeof(Deedle.Frame).Name + first", sink);
+        Assert.True(r.Succeeded, r.Error?.Message);
+        Assert.Equal("DevicesFrame4", r.Value!.PlainText);
+        Assert.Empty(s.NextSubmission("first").Options.MetadataReferences);
+    }
 }
 
 public class FormatterTests
@@ -117,20 +134,4 @@ public class AnonymousObjectFormatting
         Assert.Contains("8.9E-15", b.PlainText);
     }
 
-    [Fact]
-    public async Task LaterCellsDoNotRepeatTheReferencesSoACellCostsTheSameAfterManyCells()
-    {
-        // Passing the ~150 references with every submission made retained memory grow with the square of the number
-        // of cells (docs/kernel.md, benchmarks/kernel_long_session.py). Later submissions inherit the first one's.
-        using var s = new NotebookSession();
-        var sink = new Sink();
-        Assert.True((await s.ExecuteAsync("var first = 1;", sink)).Succeeded);
-        Assert.NotEmpty(s.CurrentScript!.Options.MetadataReferences);
-        for (int i = 0; i < 3; i++) Assert.True((await s.ExecuteAsync("first += 1;", sink)).Succeeded);
-        Assert.Empty(s.CurrentScript!.Options.MetadataReferences);
-        var r = await s.ExecuteAsync("typeof(Workbench.Compute.Devices).Name + typeof(Deedle.Frame).Name + first", sink);
-        Assert.True(r.Succeeded, r.Error?.Message);
-        Assert.Equal("DevicesFrame4", r.Value!.PlainText);
-        Assert.Empty(s.NextSubmission("first").Options.MetadataReferences);
-    }
 }
