@@ -26,8 +26,9 @@ public static class OutputLimits
     /// <summary>Output messages per second, averaged over <see cref="RateWindow"/> (Jupyter's <c>iopub_msg_rate_limit</c>: 1,000).</summary>
     public const int MaxMessagesPerSecond = 1000;
 
-    /// <summary>Output characters per second, averaged over <see cref="RateWindow"/> (10 M; Jupyter's <c>iopub_data_rate_limit</c> is 1 MB/s).</summary>
-    public const int MaxCharsPerSecond = 10_000_000;
+    /// <summary>Output characters per second, averaged over <see cref="RateWindow"/>: 20 M, so a window holds more than three
+    /// outputs of the largest size (Jupyter Notebook's <c>iopub_data_rate_limit</c> is 1 MB/s).</summary>
+    public const int MaxCharsPerSecond = 20_000_000;
 
     /// <summary><paramref name="text"/>, or its first <see cref="MaxOutputChars"/> characters and a note saying how much was cut.</summary>
     public static string Truncate(string text, int max = MaxOutputChars)
@@ -58,8 +59,9 @@ public static class OutputLimits
         if (dropped.Count > 0)
         {
             string plain = data.TryGetValue("text/plain", out var p) && p is string t ? t : "";
-            data["text/plain"] = Truncate(plain + string.Create(CultureInfo.InvariantCulture,
-                $"\n[not shown by the workbench kernel: {string.Join(", ", dropped)}; at most {max:N0} characters are sent per output]"), max);
+            string note = string.Create(CultureInfo.InvariantCulture,
+                $"\n[not shown by the workbench kernel: {string.Join(", ", dropped)}; at most {max:N0} characters are sent per output]");
+            data["text/plain"] = Truncate(plain, Math.Max(0, max - note.Length)) + note;   // the note always survives
         }
         return bundle with { Data = data };
     }

@@ -17,7 +17,7 @@ public class JupyterClientTests(JupyterFixture jupyter)
     {
         jupyter.AssertAvailable();
         var dir = Path.Combine(jupyter.Root, "tests", "kernel");
-        var (exit, output) = jupyter.RunPython([Path.Combine(dir, script)], dir, TimeSpan.FromMinutes(5));
+        var (exit, output) = jupyter.RunPython([Path.Combine(dir, script)], dir, TimeSpan.FromMinutes(10));
         // unittest prints "OK" on success; on failure the output names each failing test and its assertion.
         Assert.True(exit == 0, $"{script} failed (exit {exit}):\n{Summary(output)}");
         Assert.Matches(@"Ran \d+ tests", output);
