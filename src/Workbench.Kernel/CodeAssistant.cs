@@ -19,6 +19,7 @@ public static class CodeAssistant
 
     // ---- is_complete --------------------------------------------------------------------------------------------
 
+    /// <summary>is_complete_reply content: whether the code is a complete submission, with an indent when not.</summary>
     public static JsonObject IsComplete(string code)
     {
         var tree = SyntaxFactory.ParseSyntaxTree(code, ScriptParse);
@@ -35,6 +36,7 @@ public static class CodeAssistant
 
     // ---- complete -----------------------------------------------------------------------------------------------
 
+    /// <summary>complete_reply content: the completions at the cursor (a code-point offset), from the session's semantic model.</summary>
     public static JsonObject Complete(IKernelEngine? engine, string code, int cursorCodePoints)
     {
         int cursor = ToUtf16(code, cursorCodePoints);
@@ -143,6 +145,7 @@ public static class CodeAssistant
 
     // ---- inspect ------------------------------------------------------------------------------------------------
 
+    /// <summary>inspect_reply content: signatures and XML docs of the symbol at the cursor (a code-point offset).</summary>
     public static JsonObject Inspect(IKernelEngine? engine, string code, int cursorCodePoints, int detailLevel)
     {
         int cursor = ToUtf16(code, cursorCodePoints);

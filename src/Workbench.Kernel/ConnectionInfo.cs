@@ -9,23 +9,37 @@ namespace Workbench.Kernel;
 /// </summary>
 public sealed record ConnectionInfo
 {
+    /// <summary>ZeroMQ transport; only <c>tcp</c> is supported.</summary>
     [JsonPropertyName("transport")] public string Transport { get; init; } = "tcp";
+    /// <summary>Address the sockets bind to (loopback unless the client says otherwise).</summary>
     [JsonPropertyName("ip")] public string Ip { get; init; } = "127.0.0.1";
+    /// <summary>Port of the shell socket (requests).</summary>
     [JsonPropertyName("shell_port")] public int ShellPort { get; init; }
+    /// <summary>Port of the control socket (interrupt, shutdown).</summary>
     [JsonPropertyName("control_port")] public int ControlPort { get; init; }
+    /// <summary>Port of the IOPub socket (outputs and status).</summary>
     [JsonPropertyName("iopub_port")] public int IOPubPort { get; init; }
+    /// <summary>Port of the stdin socket (input requests).</summary>
     [JsonPropertyName("stdin_port")] public int StdinPort { get; init; }
+    /// <summary>Port of the heartbeat socket (echo).</summary>
     [JsonPropertyName("hb_port")] public int HeartbeatPort { get; init; }
     /// <summary>The HMAC key. Required in the file: <c>""</c> (explicitly empty) means unsigned messages; a missing
     /// field is an error, so a damaged or hand-written file never silently turns signing off.</summary>
     [JsonPropertyName("key")] public string? Key { get; init; }
+    /// <summary>Signature scheme; only <c>hmac-sha256</c> is supported.</summary>
     [JsonPropertyName("signature_scheme")] public string SignatureScheme { get; init; } = "hmac-sha256";
+    /// <summary>The kernelspec name the client started (informative).</summary>
     [JsonPropertyName("kernel_name")] public string? KernelName { get; init; }
 
+    /// <summary>ZeroMQ address of the shell socket.</summary>
     public string ShellAddress => Address(ShellPort);
+    /// <summary>ZeroMQ address of the control socket.</summary>
     public string ControlAddress => Address(ControlPort);
+    /// <summary>ZeroMQ address of the IOPub socket.</summary>
     public string IOPubAddress => Address(IOPubPort);
+    /// <summary>ZeroMQ address of the stdin socket.</summary>
     public string StdinAddress => Address(StdinPort);
+    /// <summary>ZeroMQ address of the heartbeat socket.</summary>
     public string HeartbeatAddress => Address(HeartbeatPort);
 
     string Address(int port) => $"{Transport}://{Ip}:{port}";
@@ -53,6 +67,7 @@ public sealed record ConnectionInfo
         return info;
     }
 
+    /// <summary>Checks transport, scheme, ports and the key field; throws with <paramref name="source"/> named in the message.</summary>
     public void Validate(string source = "connection info")
     {
         if (Transport != "tcp")

@@ -350,6 +350,7 @@ public sealed partial class KernelServer : IDisposable
         if (flushed.Wait(TimeSpan.FromSeconds(2))) Thread.Sleep(200);   // let NetMQ's I/O thread put the frames on the wire
     }
 
+    /// <summary>Closes the sockets and threads and disposes the engine.</summary>
     public void Dispose()
     {
         _stopping = true;

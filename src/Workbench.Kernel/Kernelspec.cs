@@ -10,8 +10,11 @@ namespace Workbench.Kernel;
 /// </summary>
 public static class Kernelspec
 {
+    /// <summary>The kernelspec's name, as notebooks' metadata names it.</summary>
     public const string Name = "workbench-csharp";
+    /// <summary>The name Jupyter shows in its kernel menu.</summary>
     public const string DisplayName = "C# (Workbench)";
+    /// <summary>The kernel's language.</summary>
     public const string Language = "csharp";
 
     /// <summary>The per-user kernels directory Jupyter searches ($JUPYTER_DATA_DIR, else the platform's data directory).</summary>

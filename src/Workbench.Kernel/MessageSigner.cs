@@ -11,8 +11,10 @@ public sealed class MessageSigner
 {
     readonly byte[] _key;
 
+    /// <summary>A signer with the connection file's key; an empty key disables signing.</summary>
     public MessageSigner(string key) => _key = Encoding.UTF8.GetBytes(key);
 
+    /// <summary>True when there is a key (messages are signed and checked).</summary>
     public bool Enabled => _key.Length > 0;
 
     /// <summary>Lower-case hex digest of the four JSON frames, in order.</summary>

@@ -9,6 +9,7 @@ public sealed class NotebookEngine : IKernelEngine
 {
     readonly NotebookSession _session;
 
+    /// <summary>An engine on a new session; by default with live progress and the interrupt rewriter.</summary>
     public NotebookEngine(NotebookSessionOptions? options = null) =>
         _session = new NotebookSession(options ?? new NotebookSessionOptions
         {
@@ -25,12 +26,16 @@ public sealed class NotebookEngine : IKernelEngine
         return engine;
     }
 
+    /// <summary>The notebook session cells run in.</summary>
     public NotebookSession Session => _session;
 
+    /// <inheritdoc/>
     public Task<CellResult> ExecuteAsync(string code, IOutputSink sink, CancellationToken cancellationToken) =>
         _session.ExecuteAsync(code, sink, cancellationToken);
 
+    /// <inheritdoc/>
     public Compilation? CompileForAnalysis(string code) => _session.NextSubmission(code).GetCompilation();
 
+    /// <summary>Ends the session.</summary>
     public void Dispose() => _session.Dispose();
 }

@@ -10,6 +10,7 @@ namespace Workbench.Kernel;
 /// </summary>
 public sealed class WireCodec(MessageSigner signer)
 {
+    /// <summary>The frame between routing identities and the signature.</summary>
     public static readonly byte[] Delimiter = "<IDS|MSG>"u8.ToArray();
 
     // Signatures already accepted: a replayed message is rejected (as ipykernel's digest history does).
@@ -17,8 +18,10 @@ public sealed class WireCodec(MessageSigner signer)
     readonly Queue<string> _seenOrder = new();
     const int SeenCapacity = 1 << 16;
 
+    /// <summary>The signer used for outgoing and incoming messages.</summary>
     public MessageSigner Signer => signer;
 
+    /// <summary>The frames of a message: identities, delimiter, signature, the four JSON parts, buffers.</summary>
     public List<byte[]> Encode(JupyterMessage message)
     {
         var header = Json(message.Header);

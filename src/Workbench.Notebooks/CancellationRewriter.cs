@@ -58,9 +58,13 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
 
     // ---- scopes -------------------------------------------------------------------------------------------------
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitClassDeclaration(ClassDeclarationSyntax node) => InType(() => base.VisitClassDeclaration(node));
+    /// <inheritdoc/>
     public override SyntaxNode? VisitStructDeclaration(StructDeclarationSyntax node) => InType(() => base.VisitStructDeclaration(node));
+    /// <inheritdoc/>
     public override SyntaxNode? VisitRecordDeclaration(RecordDeclarationSyntax node) => InType(() => base.VisitRecordDeclaration(node));
+    /// <inheritdoc/>
     public override SyntaxNode? VisitInterfaceDeclaration(InterfaceDeclarationSyntax node) => InType(() => base.VisitInterfaceDeclaration(node));
 
     SyntaxNode? InType(Func<SyntaxNode?> visit)
@@ -78,30 +82,35 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
 
     // ---- loops --------------------------------------------------------------------------------------------------
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitForStatement(ForStatementSyntax node)
     {
         var visited = (ForStatementSyntax)base.VisitForStatement(node)!;
         return visited.WithStatement(Prepend(visited.Statement, InterruptCheck()));
     }
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node)
     {
         var visited = (ForEachStatementSyntax)base.VisitForEachStatement(node)!;
         return visited.WithStatement(Prepend(visited.Statement, InterruptCheck()));
     }
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitForEachVariableStatement(ForEachVariableStatementSyntax node)
     {
         var visited = (ForEachVariableStatementSyntax)base.VisitForEachVariableStatement(node)!;
         return visited.WithStatement(Prepend(visited.Statement, InterruptCheck()));
     }
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node)
     {
         var visited = (WhileStatementSyntax)base.VisitWhileStatement(node)!;
         return visited.WithStatement(Prepend(visited.Statement, InterruptCheck()));
     }
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitDoStatement(DoStatementSyntax node)
     {
         var visited = (DoStatementSyntax)base.VisitDoStatement(node)!;
@@ -110,6 +119,7 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
 
     // ---- method-like bodies -------------------------------------------------------------------------------------
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node) => InFunction(node.Modifiers, () =>
     {
         var visited = (MethodDeclarationSyntax)base.VisitMethodDeclaration(node)!;
@@ -119,6 +129,7 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
             .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, ReturnsNothing(visited.ReturnType, visited.Modifiers), FunctionChecks()));
     });
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node) => InFunction(node.Modifiers, () =>
     {
         var visited = (LocalFunctionStatementSyntax)base.VisitLocalFunctionStatement(node)!;
@@ -128,6 +139,7 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
             .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, ReturnsNothing(visited.ReturnType, visited.Modifiers), FunctionChecks()));
     });
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node) => InFunction(node.Modifiers, () =>
     {
         var visited = (ConstructorDeclarationSyntax)base.VisitConstructorDeclaration(node)!;
@@ -137,6 +149,7 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
             .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, returnsNothing: true, FunctionChecks()));
     });
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitDestructorDeclaration(DestructorDeclarationSyntax node)
     {
         var visited = (DestructorDeclarationSyntax)base.VisitDestructorDeclaration(node)!;
@@ -146,6 +159,7 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
             .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, returnsNothing: true, FunctionChecks()));
     }
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitOperatorDeclaration(OperatorDeclarationSyntax node)
     {
         var visited = (OperatorDeclarationSyntax)base.VisitOperatorDeclaration(node)!;
@@ -155,6 +169,7 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
             .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, ReturnsNothing(visited.ReturnType, visited.Modifiers), FunctionChecks()));
     }
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitConversionOperatorDeclaration(ConversionOperatorDeclarationSyntax node)
     {
         var visited = (ConversionOperatorDeclarationSyntax)base.VisitConversionOperatorDeclaration(node)!;
@@ -164,6 +179,7 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
             .WithBody(BlockFromArrow(arrow, visited.SemicolonToken, returnsNothing: false, FunctionChecks()));
     }
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitAccessorDeclaration(AccessorDeclarationSyntax node)
     {
         var visited = (AccessorDeclarationSyntax)base.VisitAccessorDeclaration(node)!;
@@ -204,6 +220,7 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
             SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(semicolon.TrailingTrivia));
     }
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) => InFunction(node.Modifiers, () =>
     {
         var visited = (ParenthesizedLambdaExpressionSyntax)base.VisitParenthesizedLambdaExpression(node)!;
@@ -211,6 +228,7 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
         return LambdaBlock(visited.ExpressionBody) is { } block ? visited.WithExpressionBody(null).WithBlock(block) : visited;
     });
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) => InFunction(node.Modifiers, () =>
     {
         var visited = (SimpleLambdaExpressionSyntax)base.VisitSimpleLambdaExpression(node)!;
@@ -218,6 +236,7 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
         return LambdaBlock(visited.ExpressionBody) is { } block ? visited.WithExpressionBody(null).WithBlock(block) : visited;
     });
 
+    /// <inheritdoc/>
     public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => InFunction(node.Modifiers, () =>
     {
         var visited = (AnonymousMethodExpressionSyntax)base.VisitAnonymousMethodExpression(node)!;

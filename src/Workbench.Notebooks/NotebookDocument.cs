@@ -6,13 +6,17 @@ namespace Workbench.Notebooks;
 /// <summary>A Jupyter nbformat-4 notebook, kept as JSON so metadata we don't know survives a round trip.</summary>
 public sealed class NotebookDocument
 {
+    /// <summary>The kernelspec name notebooks name.</summary>
     public const string KernelName = "workbench-csharp";
+    /// <summary>The display name of the kernel notebooks name.</summary>
     public const string KernelDisplayName = "C# (Workbench)";
 
+    /// <summary>The notebook's JSON.</summary>
     public JsonObject Root { get; }
 
     NotebookDocument(JsonObject root) => Root = root;
 
+    /// <summary>Reads a notebook; an error says what is wrong with the file.</summary>
     public static NotebookDocument Load(string path)
     {
         JsonNode? node;
@@ -25,8 +29,10 @@ public sealed class NotebookDocument
         return new NotebookDocument(root);
     }
 
+    /// <summary>All cells, in order.</summary>
     public JsonArray Cells => (JsonArray)Root["cells"]!;
 
+    /// <summary>The code cells, in order.</summary>
     public IEnumerable<JsonObject> CodeCells => Cells.OfType<JsonObject>().Where(c => (string?)c["cell_type"] == "code");
 
     /// <summary>A cell's source: nbformat allows a string or a list of lines.</summary>
@@ -48,11 +54,13 @@ public sealed class NotebookDocument
         return arr;
     }
 
+    /// <summary>Removes outputs and execution counts from every code cell.</summary>
     public void ClearOutputs()
     {
         foreach (var c in CodeCells) { c["outputs"] = new JsonArray(); c["execution_count"] = null; }
     }
 
+    /// <summary>Writes the notebook as indented JSON.</summary>
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

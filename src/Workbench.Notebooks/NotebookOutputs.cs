@@ -10,10 +10,13 @@ public sealed class NotebookOutputs : IOutputSink
     JsonObject? _lastStream;
     string _lastStreamName = "", _lastStreamText = "";
 
+    /// <summary>Collects outputs; <paramref name="echo"/> also receives stream text (the run's console).</summary>
     public NotebookOutputs(Action<string, string>? echo = null) => _echo = echo;
 
+    /// <summary>The nbformat outputs collected so far.</summary>
     public JsonArray Outputs { get; } = new();
 
+    /// <inheritdoc/>
     public void Stream(string name, string text)
     {
         lock (Outputs)
@@ -32,6 +35,7 @@ public sealed class NotebookOutputs : IOutputSink
         }
     }
 
+    /// <inheritdoc/>
     public void Display(MimeBundle bundle, string displayId)
     {
         lock (Outputs)
@@ -42,6 +46,7 @@ public sealed class NotebookOutputs : IOutputSink
         }
     }
 
+    /// <inheritdoc/>
     public void UpdateDisplay(MimeBundle bundle, string displayId)
     {
         lock (Outputs)
@@ -52,9 +57,11 @@ public sealed class NotebookOutputs : IOutputSink
         }
     }
 
+    /// <summary>Adds the cell's value as an execute_result output.</summary>
     public void Result(MimeBundle bundle, int executionCount) =>
         Outputs.Add(new JsonObject { ["output_type"] = "execute_result", ["execution_count"] = executionCount, ["data"] = Data(bundle), ["metadata"] = Metadata(bundle) });
 
+    /// <summary>Adds the cell's error as an error output.</summary>
     public void Error(CellError error) =>
         Outputs.Add(new JsonObject
         {
@@ -62,6 +69,7 @@ public sealed class NotebookOutputs : IOutputSink
             ["traceback"] = new JsonArray(error.Traceback.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
         });
 
+    /// <summary>A bundle as nbformat output data.</summary>
     public static JsonObject Data(MimeBundle bundle)
     {
         var data = new JsonObject();

@@ -7,8 +7,15 @@ namespace Workbench.Notebooks;
 /// <summary>Where a notebook failed: cell number (1-based among code cells), line in the cell, the error.</summary>
 public sealed record NotebookFailure(int Cell, CellError Error);
 
+/// <summary>The outcome of running one notebook.</summary>
+/// <param name="Source">The notebook run.</param>
+/// <param name="Output">The executed copy written.</param>
+/// <param name="Elapsed">Wall time of the run.</param>
+/// <param name="CodeCells">Code cells run.</param>
+/// <param name="Failure">The first failing cell, or null.</param>
 public sealed record NotebookRunResult(string Source, string Output, TimeSpan Elapsed, int CodeCells, NotebookFailure? Failure)
 {
+    /// <summary>True when no cell failed.</summary>
     public bool Succeeded => Failure is null;
 }
 
@@ -18,6 +25,7 @@ public sealed record NotebookRunResult(string Source, string Output, TimeSpan El
 /// </summary>
 public static class NotebookRunner
 {
+    /// <summary>Runs a notebook's code cells in order in a new session and writes the executed copy; stops at the first failing cell.</summary>
     public static async Task<NotebookRunResult> RunAsync(string path, string outputPath, RunProfile profile, TextWriter? log = null,
         bool echo = false, CancellationToken cancellationToken = default)
     {

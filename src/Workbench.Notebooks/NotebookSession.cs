@@ -10,6 +10,7 @@ using Workbench.Reporting;
 
 namespace Workbench.Notebooks;
 
+/// <summary>How a <see cref="NotebookSession"/> runs cells (the kernel and <c>workbench run</c> differ).</summary>
 public sealed class NotebookSessionOptions
 {
     /// <summary>Progress bars as updatable displays (the kernel) instead of text lines (<c>workbench run</c>).</summary>
@@ -51,6 +52,7 @@ public sealed class NotebookSession : IDisposable
     IOutputSink? _sink;
     int _displayCounter;
 
+    /// <summary>A new session: no cells run yet.</summary>
     public NotebookSession(NotebookSessionOptions? options = null)
     {
         _options = options ?? new NotebookSessionOptions();
@@ -69,6 +71,7 @@ public sealed class NotebookSession : IDisposable
         _continuationOptions = ScriptOptions.WithReferences(Array.Empty<MetadataReference>());
     }
 
+    /// <summary>References, imports and compiler options of the first submission.</summary>
     public ScriptOptions ScriptOptions { get; }
 
     /// <summary>Number of cells executed (successfully or not) so far; the next cell's number is this plus one.</summary>
@@ -297,6 +300,7 @@ public sealed class NotebookSession : IDisposable
         return seen.Values.Select(a => MetadataReference.CreateFromFile(a.Location));
     }
 
+    /// <summary>Drops the session's state.</summary>
     public void Dispose() => _state = null;
 
     /// <summary>Console writer that forwards text to the running cell's sink, line-buffered.</summary>

@@ -6,7 +6,9 @@ namespace Workbench.Notebooks;
 /// </summary>
 public sealed record MimeBundle(IReadOnlyDictionary<string, object> Data, IReadOnlyDictionary<string, object>? Metadata = null)
 {
+    /// <summary>A bundle with only text/plain.</summary>
     public static MimeBundle Text(string text) => new(new Dictionary<string, object> { ["text/plain"] = text });
+    /// <summary>The text/plain value.</summary>
     public string PlainText => Data.TryGetValue("text/plain", out var t) ? t as string ?? "" : "";
 }
 
@@ -29,5 +31,6 @@ public sealed record CellError(string Name, string Message, IReadOnlyList<string
 /// <summary>What a cell produced besides its streamed outputs: its trailing value (formatted) or its error.</summary>
 public sealed record CellResult(MimeBundle? Value, CellError? Error, TimeSpan Elapsed)
 {
+    /// <summary>True when the cell had no error.</summary>
     public bool Succeeded => Error is null;
 }

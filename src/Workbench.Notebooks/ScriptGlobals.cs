@@ -30,16 +30,32 @@ public sealed class DisplayHandle
     readonly NotebookSession _session;
     internal DisplayHandle(NotebookSession session, string displayId) { _session = session; DisplayId = displayId; }
 
+    /// <summary>The display_id that identifies the output.</summary>
     public string DisplayId { get; }
 
     /// <summary>Replaces the displayed output with <paramref name="value"/>.</summary>
     public void Update(object? value) => _session.UpdateDisplay(DisplayId, value);
 
+    /// <inheritdoc/>
     public override string ToString() => $"display {DisplayId}";
 }
 
-public sealed record MarkdownText(string Markdown) { public override string ToString() => Markdown; }
-public sealed record HtmlText(string Html) { public override string ToString() => Html; }
+/// <summary>A value that renders as Markdown.</summary>
+/// <param name="Markdown">The Markdown text.</param>
+public sealed record MarkdownText(string Markdown)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Markdown;
+}
+
+/// <summary>A value that renders as HTML.</summary>
+/// <param name="Html">The HTML text.</param>
+public sealed record HtmlText(string Html)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Html;
+}
+
 
 /// <summary>A progress bar drawn as an updatable display: a live bar in Jupyter.</summary>
 sealed class DisplayProgressView(NotebookSession session) : IProgressView

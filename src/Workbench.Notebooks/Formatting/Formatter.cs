@@ -17,6 +17,7 @@ public static class Formatter
     public static void Register<T>(Func<T, MimeBundle> format) =>
         Custom.Insert(0, (typeof(T), v => format((T)v)));
 
+    /// <summary>The MIME bundle of a value: text/plain always, plus HTML, PNG or Markdown where the value has one.</summary>
     public static MimeBundle Format(object? value, FormatContext? context = null)
     {
         context ??= new FormatContext();
@@ -109,5 +110,6 @@ public static class Formatter
 /// <summary>Per-session state the formatters share (whether plotly.js was already sent).</summary>
 public sealed class FormatContext
 {
+    /// <summary>Whether plotly.js was already sent in this session.</summary>
     public bool PlotlyLoaded { get; set; }
 }

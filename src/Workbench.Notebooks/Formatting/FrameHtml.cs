@@ -9,8 +9,10 @@ namespace Workbench.Notebooks.Formatting;
 /// <summary>Deedle frames and series as HTML tables (first rows, then a count of the rest) and aligned text.</summary>
 public static class FrameHtml
 {
+    /// <summary>Rows shown before a frame is cut (head and tail).</summary>
     public const int MaxRows = 20;
 
+    /// <summary>A Deedle frame or series as an HTML table; false for other values.</summary>
     public static bool TryFormat(object value, out MimeBundle bundle)
     {
         bundle = null!;
@@ -25,6 +27,7 @@ public static class FrameHtml
         return false;
     }
 
+    /// <summary>A Deedle frame as an HTML table with a text/plain fallback.</summary>
     public static MimeBundle FormatFrame<R, C>(Frame<R, C> frame)
     {
         var rows = frame.RowKeys.ToList();

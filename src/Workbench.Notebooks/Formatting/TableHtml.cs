@@ -12,8 +12,10 @@ namespace Workbench.Notebooks.Formatting;
 /// </summary>
 public static class TableHtml
 {
+    /// <summary>Rows shown before a table is cut.</summary>
     public const int MaxRows = 50;
 
+    /// <summary>A sequence of records or a dictionary as an HTML table; false for other values.</summary>
     public static bool TryFormat(object value, out MimeBundle bundle)
     {
         bundle = null!;
