@@ -92,17 +92,26 @@ public static class Regularizers
             _lambda = lambda; _layers = layers.Distinct().ToArray();
         }
 
+        nn.Module? _model;          // the layers are looked up once per model, not at every step (their weights at every step)
+        nn.Module[] _modules = [];
+
         public override Tensor AddTo(Tensor loss, TrainingBatch batch)
         {
-            var modules = batch.Model.named_modules().ToDictionary(m => m.name, m => m.module);
-            foreach (var l in _layers)
+            if (!ReferenceEquals(batch.Model, _model))
             {
-                if (!modules.TryGetValue(l, out var module))
-                    throw new ArgumentException($"The L2 weight penalty names layer '{l}', which the model does not have; its modules are [{string.Join(", ", modules.Keys.Where(k => k.Length > 0))}].");
-                var w = KernelOf(module) ?? throw new ArgumentException(
-                    $"The L2 weight penalty names layer '{l}', a {module.GetType().Name}; it applies to Linear and convolution layers only.");
-                loss = loss + w.pow(2).sum() * _lambda;                                // Keras l2(λ) kernel: λ·ΣW² (gradient 2λW)
+                var modules = batch.Model.named_modules().ToDictionary(m => m.name, m => m.module);
+                _modules = _layers.Select(l =>
+                {
+                    if (!modules.TryGetValue(l, out var module))
+                        throw new ArgumentException($"The L2 weight penalty names layer '{l}', which the model does not have; its modules are [{string.Join(", ", modules.Keys.Where(k => k.Length > 0))}].");
+                    if (KernelOf(module) is null) throw new ArgumentException(
+                        $"The L2 weight penalty names layer '{l}', a {module.GetType().Name}; it applies to Linear and convolution layers only.");
+                    return module;
+                }).ToArray();
+                _model = batch.Model;
             }
+            foreach (var m in _modules)
+                loss = loss + KernelOf(m)!.pow(2).sum() * _lambda;                                // Keras l2(λ) kernel: λ·ΣW² (gradient 2λW)
             return loss;
         }
     }

@@ -60,7 +60,7 @@ public static class BooleanStudy
         var trainX = x.index_select(0, order[..nTrain]); var trainY = y.index_select(0, order[..nTrain]);
         var testX = x.index_select(0, order[nTrain..]); var testY = y.index_select(0, order[nTrain..]);
         var mlp = new Mlp(Features, hidden ?? [4, 2], seed: seed);
-        var history = mlp.Train(trainX, trainY, learningRate, epochs, batchSize, activityL1, activityLayers: [0], seed: seed, progress: progress);
+        var history = SingleThread.Run(() => mlp.Train(trainX, trainY, learningRate, epochs, batchSize, activityL1, activityLayers: [0], seed: seed, progress: progress));
         var clustering = new ActivationClustering(mlp).Fit(trainX);
         double testAccuracy = nTrain < samples ? mlp.Accuracy(testX, testY) : double.NaN;
         return new BooleanStudyRun(seed, activityL1, mlp.Accuracy(trainX, trainY), testAccuracy, clustering.Count,

@@ -23,13 +23,13 @@ public sealed record TitanicCluster(int Cluster, string Pattern, double Share, d
 /// <summary>Matching a run's clusters to the paper's a) mixed, b) third-class males, c) first-class females, by who is in them.</summary>
 public static class TitanicPaperClusters
 {
-    /// <summary>A cluster is "made of" a group when at least this share of its passengers belong to it.</summary>
-    public const double Purity = 0.9;
+    /// <summary>A cluster is "of" a group when more than this share of its passengers belong to it (a majority).</summary>
+    public const double Purity = 0.5;
 
     /// <summary>
     /// Every cluster of <paramref name="run"/> with its composition, and the paper's labels by composition, not size:
-    /// b) = the cluster with the highest share of third-class men, if at least <see cref="Purity"/> of it are;
-    /// c) = the cluster with the highest share of first-class women, if at least <see cref="Purity"/> of it are;
+    /// b) = the cluster with the highest share of third-class men, if more than <see cref="Purity"/> of it are;
+    /// c) = the cluster with the highest share of first-class women, if more than <see cref="Purity"/> of it are;
     /// a) = the largest other cluster holding both men and women (the paper's mixed cluster).
     /// </summary>
     public static IReadOnlyList<TitanicCluster> Match(TitanicStudyRun run, TitanicFeatures features)
@@ -54,7 +54,7 @@ public static class TitanicPaperClusters
         int? Pick(Func<TitanicCluster, double> purity, ISet<int> taken)
         {
             var best = rows.Where(r => !taken.Contains(r.Cluster)).OrderByDescending(purity).ThenByDescending(r => r.Share).FirstOrDefault();
-            return best is not null && purity(best) >= Purity ? best.Cluster : null;
+            return best is not null && purity(best) > Purity ? best.Cluster : null;
         }
         var used = new HashSet<int>();
         var b = Pick(r => r.ThirdClassMale, used); if (b is int bi) used.Add(bi);

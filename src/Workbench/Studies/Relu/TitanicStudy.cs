@@ -115,9 +115,9 @@ public static class TitanicStudy
         }
         var trainX = x.index_select(0, trainIdx); var trainY = y.index_select(0, trainIdx);
         var mlp = new Mlp(TitanicFeatures.Names.Length, setup.Hidden, seed: seed);
-        var history = mlp.Train(trainX, trainY, setup.LearningRate, setup.Epochs, setup.BatchSize, setup.ActivityL1, activityLayers: [0],
-                                weightDecay: setup.FirstLayerL2, weightDecayLayers: [0], seed: seed, progress: progress,
-                                optimizer: setup.KerasAdam ? Optimizers.KerasAdam : Optimizers.Adam);
+        var history = SingleThread.Run(() => mlp.Train(trainX, trainY, setup.LearningRate, setup.Epochs, setup.BatchSize, setup.ActivityL1,
+                                activityLayers: [0], weightDecay: setup.FirstLayerL2, weightDecayLayers: [0], seed: seed, progress: progress,
+                                optimizer: setup.KerasAdam ? Optimizers.KerasAdam : Optimizers.Adam));
         double testAccuracy = testIdx.shape[0] > 0 ? mlp.Accuracy(x.index_select(0, testIdx), y.index_select(0, testIdx)) : double.NaN;
         var clustering = new ActivationClustering(mlp).Fit(x);
         var table = ClusterTable.Build(clustering, x, y, TitanicFeatures.Names);
