@@ -39,6 +39,7 @@ public static class ImportancePlots
             xaxis: new { title = new { text = "feature" }, type = "category" });
         var layout = GenericChart.getLayout(chart);
         layout.SetProperty("barmode", "group");
+        layout.SetProperty("showlegend", true);                  // name the cluster even when only one is shown
         return GenericChart.setLayout(layout, chart);
     }
 }

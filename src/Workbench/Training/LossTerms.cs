@@ -38,6 +38,15 @@ public static class Regularizers
     /// <summary>Keras' kernel regulariser <c>l2(λ)</c>: adds <c>λ · Σ W²</c> over the weights of every Linear and convolution (not biases).</summary>
     public static LossTerm L2Kernels(double lambda) => new L2KernelTerm(lambda);
 
+    /// <summary>
+    /// Keras' kernel regulariser <c>kernel_regularizer=l2(λ)</c> on chosen layers only: adds <c>λ · Σ W²</c> over the weights
+    /// (not biases) of each named child (a Linear or convolution, by its name in the model, e.g. <c>"fc1"</c>), once per
+    /// step, so the layer's gradient grows by exactly <c>2λW</c>. ReLU §5 as the authors ran it: λ = 0.1 on the first layer.
+    /// </summary>
+    /// <param name="lambda">λ ≥ 0 (Keras' <c>l2(λ)</c> adds λ·ΣW², not λ/2·ΣW²).</param>
+    /// <param name="layers">Names of the layers whose weights are penalised (found among the model's named modules).</param>
+    public static LossTerm L2Weights(double lambda, params string[] layers) => new L2LayerTerm(lambda, layers);
+
     sealed class ActivityL1Term : LossTerm
     {
         readonly double _a;
@@ -56,6 +65,53 @@ public static class Regularizers
         {
             foreach (var l in _layers)
                 loss = loss + batch.Activations[l].abs().sum() * (_a / batch.Count);   // Keras l1 activity: a·Σ|h| / batch
+            return loss;
+        }
+    }
+
+    static Tensor? KernelOf(nn.Module module) => module switch
+    {
+        Linear fc => fc.weight,
+        Conv1d c => c.weight,
+        Conv2d c => c.weight,
+        ConvTranspose1d c => c.weight,
+        ConvTranspose2d c => c.weight,
+        _ => null,
+    };
+
+    sealed class L2LayerTerm : LossTerm
+    {
+        readonly double _lambda;
+        readonly string[] _layers;
+
+        public L2LayerTerm(double lambda, string[] layers)
+        {
+            if (!(lambda >= 0) || double.IsInfinity(lambda)) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "The L2 weight penalty must be a finite number ≥ 0.");
+            ArgumentNullException.ThrowIfNull(layers);
+            if (layers.Length == 0) throw new ArgumentException("Name at least one layer for the L2 weight penalty, e.g. L2Weights(0.1, \"fc1\").", nameof(layers));
+            _lambda = lambda; _layers = layers.Distinct().ToArray();
+        }
+
+        nn.Module? _model;          // the layers are looked up once per model, not at every step (their weights at every step)
+        nn.Module[] _modules = [];
+
+        public override Tensor AddTo(Tensor loss, TrainingBatch batch)
+        {
+            if (!ReferenceEquals(batch.Model, _model))
+            {
+                var modules = batch.Model.named_modules().ToDictionary(m => m.name, m => m.module);
+                _modules = _layers.Select(l =>
+                {
+                    if (!modules.TryGetValue(l, out var module))
+                        throw new ArgumentException($"The L2 weight penalty names layer '{l}', which the model does not have; its modules are [{string.Join(", ", modules.Keys.Where(k => k.Length > 0))}].");
+                    if (KernelOf(module) is null) throw new ArgumentException(
+                        $"The L2 weight penalty names layer '{l}', a {module.GetType().Name}; it applies to Linear and convolution layers only.");
+                    return module;
+                }).ToArray();
+                _model = batch.Model;
+            }
+            foreach (var m in _modules)
+                loss = loss + KernelOf(m)!.pow(2).sum() * _lambda;                                // Keras l2(λ) kernel: λ·ΣW² (gradient 2λW)
             return loss;
         }
     }

@@ -9,6 +9,10 @@ public static class Optimizers
     /// <summary>Adam with PyTorch's defaults (β = (0.9, 0.999), ε = 1e-8).</summary>
     public static optim.Optimizer Adam(IEnumerable<Parameter> parameters, double learningRate) => optim.Adam(parameters, lr: learningRate);
 
+    /// <summary>Keras' <c>Adam(learning_rate)</c>: β = (0.9, 0.999) and ε = 1e-7 (Keras' default; PyTorch's is 1e-8).</summary>
+    public static optim.Optimizer KerasAdam(IEnumerable<Parameter> parameters, double learningRate) =>
+        optim.Adam(parameters, lr: learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-7);
+
     /// <summary>Plain stochastic gradient descent.</summary>
     public static optim.Optimizer Sgd(IEnumerable<Parameter> parameters, double learningRate) => optim.SGD(parameters, learningRate);
 

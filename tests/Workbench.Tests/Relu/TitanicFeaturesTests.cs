@@ -57,6 +57,50 @@ public class TitanicFeaturesTests
         Assert.Equal(8, f.ToFrame().ColumnCount);
     }
 
+    // stablelearner's fares are £.s.d: pounds, then two digits of shillings and two of pence (the digest's cases first).
+    [Theory]
+    [InlineData(7.05, 7.25)]                  // £7 5s
+    [InlineData(71.0508, 71.0 + 5 / 20.0 + 8 / 240.0)]   // £71 5s 8d = 71.2833…
+    [InlineData(7.1, 7.5)]                    // 7.10 = £7 10s (the trailing zero is dropped in the data)
+    [InlineData(512.0607, 512.0 + 6 / 20.0 + 7 / 240.0)]
+    [InlineData(13.0, 13.0)]
+    [InlineData(7.1911, 7.0 + 19 / 20.0 + 11 / 240.0)]  // £7 19s 11d, just under £8
+    public void FaresInPoundsShillingsAndPenceBecomeDecimalPounds(double lsd, double pounds)
+    {
+        Assert.Equal(pounds, TitanicFeatures.PoundsFromLsd(lsd), 10);
+        Assert.True(TitanicFeatures.IsLsd(lsd));
+    }
+
+    [Fact]
+    public void FareConversionRoundsAsTheDigestSaysAndRefusesBadFares()
+    {
+        Assert.Equal(71.2833, TitanicFeatures.PoundsFromLsd(71.0508), 4);
+        Assert.False(TitanicFeatures.IsLsd(211.6009));                  // 60 shillings: not £.s.d
+        Assert.False(TitanicFeatures.IsLsd(7.1517));                    // 17 pence
+        Assert.Throws<ArgumentOutOfRangeException>(() => TitanicFeatures.PoundsFromLsd(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TitanicFeatures.PoundsFromLsd(double.NaN));
+        Assert.Contains("four digits", Assert.Throws<ArgumentException>(() => TitanicFeatures.PoundsFromLsd(7.12345)).Message);
+    }
+
+    [Fact]
+    public void FaresAreBinnedInDecimalPounds()
+    {
+        // 7.18 read as decimal is ≤ 7.91 (bin 0); as £7 18s = 7.90 it is still bin 0. 14.09 = £14 9s = 14.45 ≤ 14.454 (bin 1),
+        // 14.1 = £14 10s = 14.5 > 14.454 (bin 2, the raw value 14.1 would be bin 1); 30.19 = £30 19s = 30.95 (bin 2, raw 30.19 bin 2);
+        // 7.1911 = £7 19s 11d = 7.996 (bin 1, raw 7.1911 would be bin 0).
+        var raw = Frame.FromRecords(new[]
+        {
+            Row("A, Mr. B", "male", 30.0, "3rd", "S", 7.18, "0", "0", "no"),
+            Row("C, Mr. D", "male", 30.0, "3rd", "S", 14.09, "0", "0", "no"),
+            Row("E, Mr. F", "male", 30.0, "3rd", "S", 14.1, "0", "0", "no"),
+            Row("G, Mr. H", "male", 30.0, "3rd", "S", 30.19, "0", "0", "no"),
+            Row("I, Mr. J", "male", 30.0, "3rd", "S", 7.1911, "0", "0", "no"),
+        });
+        var f = TitanicFeatures.Build(raw);
+        Assert.Equal(new double[] { 0, 1, 2, 2, 1 }, Enumerable.Range(0, 5).Select(r => f.Values[r, 3]).ToArray());
+        Assert.Contains(f.Notes, n => n.Contains("2 of them") && n.Contains("another fare bin"));
+    }
+
     [Fact]
     public void MissingColumnsAndBadValuesAreNamed()
     {

@@ -13,7 +13,11 @@ public sealed record TruthTableRow(int Cluster, int V1, int V2, int V3, int Targ
 /// <summary>One training run of the Boolean study: accuracies, the clustering and the trained network.</summary>
 public sealed record BooleanStudyRun(
     long Seed, double ActivityL1, double TrainAccuracy, double TestAccuracy, int ClusterCount,
-    Mlp Mlp, ActivationClustering Clustering, Tensor TrainX, Tensor TrainY, IReadOnlyList<EpochRecord> History);
+    Mlp Mlp, ActivationClustering Clustering, Tensor TrainX, Tensor TrainY, IReadOnlyList<EpochRecord> History)
+{
+    /// <summary>Dead network: one class predicted for every training sample (<see cref="SeedSweep.IsDead"/>, the clusters' samples).</summary>
+    public bool Dead => SeedSweep.IsDead(ClusterTable.Build(Clustering, TrainX));
+}
 
 /// <summary>
 /// ReLU §4: ten fair Boolean features v1…v10, target t = (v1 ∧ v3) ∨ (v2 ∧ ¬v3) (Eq. 5); v4…v10 are noise.
@@ -56,7 +60,7 @@ public static class BooleanStudy
         var trainX = x.index_select(0, order[..nTrain]); var trainY = y.index_select(0, order[..nTrain]);
         var testX = x.index_select(0, order[nTrain..]); var testY = y.index_select(0, order[nTrain..]);
         var mlp = new Mlp(Features, hidden ?? [4, 2], seed: seed);
-        var history = mlp.Train(trainX, trainY, learningRate, epochs, batchSize, activityL1, activityLayers: [0], seed: seed, progress: progress);
+        var history = SingleThread.Run(() => mlp.Train(trainX, trainY, learningRate, epochs, batchSize, activityL1, activityLayers: [0], seed: seed, progress: progress));
         var clustering = new ActivationClustering(mlp).Fit(trainX);
         double testAccuracy = nTrain < samples ? mlp.Accuracy(testX, testY) : double.NaN;
         return new BooleanStudyRun(seed, activityL1, mlp.Accuracy(trainX, trainY), testAccuracy, clustering.Count,
@@ -100,6 +104,16 @@ public static class BooleanStudy
     /// </summary>
     public static bool IsMirroredPartition(ActivationClustering clustering, Tensor x) =>
         IsTermPartition(clustering, x, constantLabel: 1, ["011", "001"], ["100", "000"]);
+
+    /// <summary>
+    /// The paper's result without the regulariser: eight clusters, each holding exactly one combination of (v1, v2, v3).
+    /// </summary>
+    public static bool IsOneClusterPerCombination(ActivationClustering clustering, Tensor x)
+    {
+        if (clustering.Count != 8) return false;
+        var rows = TruthTable(clustering, x);
+        return rows.GroupBy(r => r.Cluster).All(g => g.Count() == 1) && rows.Select(r => (r.V1, r.V2, r.V3)).Distinct().Count() == 8;
+    }
 
     static bool IsTermPartition(ActivationClustering clustering, Tensor x, int constantLabel, string[] term1, string[] term2)
     {

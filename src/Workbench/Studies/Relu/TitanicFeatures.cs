@@ -15,7 +15,9 @@ namespace Workbench.Studies.Relu;
 /// <item><term>Age</term><description>5 bins: ≤16, ≤32, ≤48, ≤64, &gt;64 → 0…4. Missing ages get the median age of passengers of the same gender and class.</description></item>
 /// <item><term>Gender</term><description>1 female, 0 male.</description></item>
 /// <item><term>PClass</term><description>1, 2, 3.</description></item>
-/// <item><term>Fare</term><description>bins at 7.91, 14.454, 31 (Kaggle's quartiles) → 0…3. Missing fares get their class's median fare.</description></item>
+/// <item><term>Fare</term><description>stablelearner writes fares as £.s.d (7.05 = £7 5s); they are converted to decimal
+/// pounds (<see cref="PoundsFromLsd"/>, 7.05 → 7.25) and then binned at 7.91, 14.454, 31 (Kaggle's quartiles) → 0…3, four bins
+/// as in Table 1's range [0, 3] (the paper's text says "3 bins"). Missing fares get their class's median fare.</description></item>
 /// <item><term>Embarked</term><description>S 0, C 1, Q 2. Belfast (B, not in Kaggle's data) and missing ports count as S, the most common port (Kaggle fills missing ports with S).</description></item>
 /// <item><term>Title</term><description>from the name: Mr 1, Miss 2, Mrs 3, Master 4, Rare 5. Mlle, Ms → Miss; Mme, Sra (Señora) → Mrs; Sr (Señor) → Mr; Dr, Rev, Fr, Col, Major, Captain, Don, Doña, Lady, Sir, Countess, … → Rare.</description></item>
 /// <item><term>IsAlone</term><description>1 when sibsp + parch = 0; a missing sibsp or parch counts as 0 (the most common value).</description></item>
@@ -148,6 +150,17 @@ public sealed class TitanicFeatures
             }
             else values[r, 0] = Bin(ages[r]!.Value, AgeEdges);
         }
+        // Fares: £.s.d → decimal pounds before binning (stablelearner's fare 7.05 is £7 5s = 7.25).
+        int fareMoved = 0, notLsd = 0;
+        for (int r = 0; r < n; r++)
+        {
+            if (fares[r] is not double f) continue;
+            if (!IsLsd(f)) notLsd++;
+            double pounds = PoundsFromLsd(f);
+            if (Bin(pounds, FareEdges) != Bin(f, FareEdges)) fareMoved++;
+            fares[r] = pounds;
+        }
+        int fareKnown = fares.Count(f => f is not null);
         // Missing fares: median fare of the class.
         int fareFilled = 0;
         for (int r = 0; r < n; r++)
@@ -163,7 +176,9 @@ public sealed class TitanicFeatures
 
         notes.Add($"{n} passengers kept, {crew} crew members excluded.");
         notes.Add($"Age missing for {ageFilled} passenger(s): filled with the median age of their gender and class.");
-        notes.Add($"Fare missing for {fareFilled} passenger(s): filled with the median fare of their class.");
+        notes.Add($"Fare read as £.s.d and converted to decimal pounds for {fareKnown} passenger(s); {fareMoved} of them ({(double)fareMoved / Math.Max(1, fareKnown):P1}) " +
+                  $"land in another fare bin than the raw value would; {notLsd} fare(s) with shillings ≥ 20 or pence ≥ 12 converted by the same formula.");
+        notes.Add($"Fare missing for {fareFilled} passenger(s): filled with the median fare of their class (in decimal pounds).");
         notes.Add($"Embarked: {belfast} passenger(s) from Belfast and {noPort} without a port counted as Southampton (S, the most common port).");
         notes.Add($"sibsp or parch missing for {noFamily} passenger(s): counted as 0 (the most common value) for IsAlone.");
         notes.Add($"Titles: {rare} passenger(s) with a rare title; remapped: {(remapped.Count == 0 ? "none" : string.Join(", ", remapped.Select(kv => $"{kv.Key} ×{kv.Value}")))}.");
@@ -195,6 +210,38 @@ public sealed class TitanicFeatures
             case null: return female ? (2, "no title→Miss") : (1, "no title→Mr");
             default: return (5, $"{token}→Rare");
         }
+    }
+
+    /// <summary>
+    /// A fare written £.s.d as stablelearner stores it (pounds, then two digits of shillings and two of pence after the point:
+    /// 71.0508 = £71 5s 8d; 7.1 = 7.10 = £7 10s) in decimal pounds: pounds + shillings/20 + pence/240
+    /// (7.05 → 7.25, 71.0508 → 71.2833). Digits outside a real £.s.d (shillings ≥ 20 or pence ≥ 12, see <see cref="IsLsd"/>)
+    /// are converted by the same formula.
+    /// </summary>
+    public static double PoundsFromLsd(double fare)
+    {
+        var (pounds, shillings, pence) = SplitLsd(fare);
+        return pounds + shillings / 20.0 + pence / 240.0;
+    }
+
+    /// <summary>Whether <paramref name="fare"/>'s digits are a real £.s.d amount (shillings &lt; 20, pence &lt; 12).</summary>
+    public static bool IsLsd(double fare)
+    {
+        var (_, shillings, pence) = SplitLsd(fare);
+        return shillings < 20 && pence < 12;
+    }
+
+    static (double Pounds, int Shillings, int Pence) SplitLsd(double fare)
+    {
+        if (!double.IsFinite(fare) || fare < 0)
+            throw new ArgumentOutOfRangeException(nameof(fare), fare, "A fare must be a finite amount ≥ 0, written £.s.d (e.g. 7.05 for £7 5s).");
+        double scaled = fare * 10_000;                                 // pounds, then ssdd
+        if (Math.Abs(scaled - Math.Round(scaled)) > 1e-3)
+            throw new ArgumentException($"Fare {fare.ToString(CultureInfo.InvariantCulture)} has more than four digits after the point; a £.s.d fare has two of shillings and two of pence.", nameof(fare));
+        long all = (long)Math.Round(scaled);
+        double pounds = all / 10_000;
+        long digits = all % 10_000;
+        return (pounds, (int)(digits / 100), (int)(digits % 100));
     }
 
     static int Bin(double value, double[] edges)
