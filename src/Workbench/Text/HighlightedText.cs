@@ -28,7 +28,7 @@ public static class HighlightedText
         return sb.ToString();
     }
 
-    /// <summary>A standalone HTML page holding <paramref name="fragment"/> (and an optional table fragment) under <paramref name="title"/>.</summary>
+    /// <summary>A standalone HTML page holding <paramref name="fragments"/> (e.g. the documents and the word table) under <paramref name="title"/>.</summary>
     public static string Page(string title, params string[] fragments)
     {
         var t = WebUtility.HtmlEncode(title);

@@ -15,7 +15,7 @@ public static partial class MailCleaner
     /// <summary>The cleaned body: the rules above applied line by line, runs of blank lines collapsed.</summary>
     public static string Clean(string body)
     {
-        var lines = body.Replace("\r\n", "\n").Split('\n').ToList();
+        var lines = StripPgp(body.Replace("\r\n", "\n").Split('\n')).ToList();
         int cut = lines.Count;
         for (int i = 0; i < lines.Count && cut == lines.Count; i++)
         {
@@ -33,6 +33,21 @@ public static partial class MailCleaner
         }
         var text = string.Join("\n", kept).Trim();
         return BlankRunRegex().Replace(text, "\n\n");
+    }
+
+    /// <summary>OpenPGP clear-signed text (RFC 4880 §7): the armour lines and the signature block go, dash-escaped lines ("- --") are unescaped.</summary>
+    static IEnumerable<string> StripPgp(IEnumerable<string> lines)
+    {
+        bool inSignature = false, signed = false, inArmourHeader = false;
+        foreach (var l in lines)
+        {
+            var t = l.TrimEnd();
+            if (t == "-----BEGIN PGP SIGNED MESSAGE-----") { signed = true; inArmourHeader = true; continue; }
+            if (inArmourHeader) { if (t.Length == 0) inArmourHeader = false; continue; }          // "Hash: SHA1" up to the blank line
+            if (t == "-----BEGIN PGP SIGNATURE-----") { inSignature = true; continue; }
+            if (inSignature) { if (t == "-----END PGP SIGNATURE-----") inSignature = false; continue; }
+            yield return signed && l.StartsWith("- ") ? l[2..] : l;
+        }
     }
 
     static IEnumerable<string> Ahead(List<string> lines, int i, int n) => lines.Skip(i + 1).Take(n);
