@@ -45,12 +45,12 @@ public static class NeonTextJob
 
         IReadOnlyList<TextDocument> read;
         try { read = TextSources.Read(docs); }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException) { throw new InputException(e.Message); }
+        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException) { throw new InputException(ex.Message); }
         if (labels is not null)
         {
             IReadOnlyDictionary<string, string> map;
             try { map = TextSources.ReadLabels(labels); }
-            catch (Exception e) when (e is InvalidDataException or FileNotFoundException) { throw new InputException(e.Message); }
+            catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException) { throw new InputException(ex.Message); }
             var missing = read.Where(d => !map.ContainsKey(d.Id)).Select(d => d.Id).Take(5).ToList();
             if (missing.Count > 0) throw new InputException($"--labels has no label for {string.Join(", ", missing)}{(missing.Count == 5 ? ", …" : "")}; give one row id,label per document.");
             read = read.Select(d => d with { Label = map[d.Id] }).ToList();
@@ -68,11 +68,11 @@ public static class NeonTextJob
                 ? WordVectors.FromJson(embeddings, vocab, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(embeddings))!, ".vocab-cache"), log: log)
                 : WordVectors.Load(vocab, embeddings, log);
         }
-        catch (ArgumentException e) when (!File.Exists(embeddings)) { throw new InputException($"--embeddings: {e.Message} Give a catalog id (glove-100d) or a wink-format JSON file."); }
+        catch (ArgumentException ex) when (!File.Exists(embeddings)) { throw new InputException($"--embeddings: {ex.Message} Give a catalog id (glove-100d) or a wink-format JSON file."); }
         lines.AddRange(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         DocumentVectors dv;
         try { dv = DocumentVectors.Build(read, wv, CPU); }
-        catch (ArgumentException e) { throw new InputException(e.Message); }
+        catch (ArgumentException ex) { throw new InputException(ex.Message); }
         foreach (var (id, why) in dv.Excluded) lines.Add($"left out {id}: {why}");
 
         var names = labelled ? dv.Documents.Select(d => d.Label!).Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList() : null;

@@ -129,13 +129,21 @@ public sealed class TextShowcase
 
     /// <summary>
     /// The Table I <c>news</c> row on these documents: Algorithm 1 with the KDE of App. G for random, x², PDA₀,
-    /// (∇f_c)², IG-10 and NEON (the paper gives no PDA_cs or NCA for news), <paramref name="repeats"/> repeats.
+    /// (∇f_c)², IG-10 and NEON (the paper gives no PDA_cs or NCA for news), <paramref name="repeats"/> repeats, on at most
+    /// <paramref name="maxDocuments"/> documents (the paper's N = 250; a seeded sample when there are more), which also
+    /// form the KDE's data. Returns the scores, σ and N.
     /// </summary>
-    public (IReadOnlyList<MethodScore> Scores, double Sigma) TableOneRow(int repeats, long seed = 0)
+    public (IReadOnlyList<MethodScore> Scores, double Sigma, int N) TableOneRow(int repeats, int? maxDocuments = 250, long seed = 0)
     {
+        var x = Documents.X;
+        if (maxDocuments is int m && m < x.shape[0])
+        {
+            var pick = randperm(x.shape[0], generator: Compute.Seeds.Generator(seed)).narrow(0, 0, m).sort().Values;
+            x = x.index_select(0, pick.to(x.device));
+        }
         var model = ExplainedModel.From(Network);
-        var kde = new KdeImputer(Documents.X);
+        var kde = new KdeImputer(x);
         var methods = RelevanceMethods.Create(model, kde, Beta, new[] { "random", "x2", "pda0", "grad2", "ig10", "neon" });
-        return (NeonEvaluation.Run(model, Documents.X, methods, kde, repeats, seed), kde.Sigma);
+        return (NeonEvaluation.Run(model, x, methods, kde, repeats, seed), kde.Sigma, (int)x.shape[0]);
     }
 }
