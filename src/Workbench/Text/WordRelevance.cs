@@ -54,7 +54,7 @@ public static class WordRelevance
 
 /// <summary>
 /// Word-level NEON explanations of N documents: the cluster each is explained for, f_c, the total relevance reaching
-/// the input dimensions (Σ_i R_i, ≤ f_c after the dissipation of Eq. 10) and the relevance of each word occurrence
+/// the input dimensions (Σ_i R_i; the soft pools and Eq. 10 make it differ slightly from f_c) and the relevance of each word occurrence
 /// (NaN: out of vocabulary), aligned with <see cref="DocumentVectors.Tokens"/>.
 /// </summary>
 public sealed record WordExplanation(long[] Clusters, double[] F, double[] InputRelevance, double[][] Words)

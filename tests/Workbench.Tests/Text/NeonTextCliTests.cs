@@ -55,7 +55,7 @@ public sealed class NeonTextCliTests : IDisposable
         var html = File.ReadAllText(P("report.html"));
         Assert.StartsWith("<!DOCTYPE html>", html);
         Assert.Contains("background-color:rgb(255,0,0)", html);
-        Assert.Contains("&lt;unknownword&gt;", html);
+        Assert.Contains("&lt;<span style=\"color:#aaa\" title=\"out of vocabulary\">unknownword</span>&gt; &amp; co", html);
         Assert.Contains("color:#aaa", html);                                         // out-of-vocabulary word shown grey
         var rows = CsvReader.ReadRecords(P("words.csv"));
         Assert.Equal(new[] { "cluster", "rank", "word", "relevance", "occurrences" }, rows[0]);
