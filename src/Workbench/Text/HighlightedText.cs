@@ -83,11 +83,12 @@ public static class HighlightedText
         return sb.ToString();
     }
 
-    /// <summary>Inline background for a relevance scaled to [−1, 1]: white → red (positive) or white → blue (negative).</summary>
+    /// <summary>Inline background for a relevance scaled to [−1, 1]: white → red (positive) or white → blue (negative);
+    /// the strongest shade keeps 30 % white so that black text stays readable.</summary>
     public static string Shade(double s)
     {
         s = Math.Clamp(double.IsFinite(s) ? s : 0, -1, 1);
-        int fade = (int)Math.Round(255 * (1 - Math.Abs(s)));
+        int fade = (int)Math.Round(255 * (1 - 0.7 * Math.Abs(s)));
         string rgb = s >= 0 ? $"255,{fade},{fade}" : $"{fade},{fade},255";
         return $"background-color:rgb({rgb})";
     }

@@ -40,6 +40,12 @@ public class MailCleanerTests
     }
 
     [Fact]
+    public void AnAttributionFoldedOverTwoLinesGoesWhole()
+    {
+        Assert.Equal("Mine.", MailCleaner.Clean("On Mon, 05 Aug 2002 21:39:59 -0400\nJoe Bloggs <joe@example.com> wrote:\n> old\nMine."));
+    }
+
+    [Fact]
     public void PgpArmourAndDashEscapedSignaturesGo()
     {
         var body = "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA1\n\nSigned words.\n- --\nname / motto\n-----BEGIN PGP SIGNATURE-----\nVersion: GnuPG\n\niQEVAwUBPXNE16\n-----END PGP SIGNATURE-----\n";

@@ -54,7 +54,7 @@ public sealed class NeonTextCliTests : IDisposable
         Assert.Contains("ARI against the labels: 1.000", r.Out);
         var html = File.ReadAllText(P("report.html"));
         Assert.StartsWith("<!DOCTYPE html>", html);
-        Assert.Contains("background-color:rgb(255,0,0)", html);
+        Assert.Contains("background-color:rgb(255,77,77)", html);
         Assert.Contains("&lt;<span style=\"color:#aaa\" title=\"out of vocabulary\">unknownword</span>&gt; &amp; co", html);
         Assert.Contains("color:#aaa", html);                                         // out-of-vocabulary word shown grey
         var rows = CsvReader.ReadRecords(P("words.csv"));

@@ -102,10 +102,10 @@ public class WordRelevanceTests
         var (docs, net, _) = Fixture();
         var e = WordRelevance.Explain(net, docs);
         var html = HighlightedText.Html(docs, e, new[] { 0, 1 }, new[] { "zero", "one", "two" });
-        Assert.Contains("background-color:rgb(255,0,0)", html);                   // the most relevant word of a document is full red
+        Assert.Contains("background-color:rgb(255,77,77)", html);                   // the most relevant word of a document is strongest red
         Assert.Contains("color:#aaa", html);                                       // document 0 has an out-of-vocabulary word
         Assert.DoesNotContain("<script", html);
-        Assert.Equal("background-color:rgb(0,0,255)", HighlightedText.Shade(-1));
+        Assert.Equal("background-color:rgb(77,77,255)", HighlightedText.Shade(-1));
         Assert.Equal("background-color:rgb(255,255,255)", HighlightedText.Shade(0));
         var wv = new WordVectors(new[] { "alpha", "beta" }, tensor(new double[,] { { 1, 0 }, { 0, 2 } }));
         var tricky = DocumentVectors.Build(new[] { new TextDocument("<id>", "alpha <b>beta</b> & co") }, wv);

@@ -27,7 +27,12 @@ public static partial class MailCleaner
         var kept = new List<string>();
         foreach (var l in lines.Take(cut))
         {
-            if (QuoteRegex().IsMatch(l)) continue;                                                    // quoted replies and attributions
+            if (QuoteRegex().IsMatch(l))                                                              // quoted replies and attributions
+            {
+                // an attribution folded over two lines ("On Mon, 05 Aug 2002 …" / "Joe wrote:") loses its first half too
+                if (l.Contains("wrote:") && kept.Count > 0 && AttributionStartRegex().IsMatch(kept[^1])) kept.RemoveAt(kept.Count - 1);
+                continue;
+            }
             if (ListLineRegex().IsMatch(l)) continue;                                                 // stray list-administration lines
             kept.Add(TagRegex().Replace(l, ""));
         }
@@ -60,4 +65,5 @@ public static partial class MailCleaner
     [GeneratedRegex(@"mailman/listinfo|List maintainer:|\(un\)subscription", RegexOptions.IgnoreCase)] private static partial Regex ListLineRegex();
     [GeneratedRegex(@"\[[A-Za-z][\w.\-]{1,24}\]")] private static partial Regex TagRegex();
     [GeneratedRegex(@"\n\s*\n(\s*\n)+")] private static partial Regex BlankRunRegex();
+    [GeneratedRegex(@"^\s*(On|Le|Am|El) \S")] private static partial Regex AttributionStartRegex();
 }
