@@ -5,6 +5,7 @@ namespace Workbench.Tests.Text;
 /// <summary>What would leak the list is removed: quotes, attributions, signatures, list footers, subject tags.</summary>
 public class MailCleanerTests
 {
+    /// <summary>Quotes signatures footers and tags are removed.</summary>
     [Fact]
     public void QuotesSignaturesFootersAndTagsAreRemoved()
     {
@@ -28,6 +29,7 @@ public class MailCleanerTests
         Assert.Equal("My own text about  kernels.\n\nMore of mine.", clean);
     }
 
+    /// <summary>A mailman footer without signature is cut.</summary>
     [Fact]
     public void AMailmanFooterWithoutSignatureIsCut()
     {
@@ -39,12 +41,14 @@ public class MailCleanerTests
         Assert.Equal("Reply.", MailCleaner.Clean(outlook));
     }
 
+    /// <summary>An attribution folded over two lines goes whole.</summary>
     [Fact]
     public void AnAttributionFoldedOverTwoLinesGoesWhole()
     {
         Assert.Equal("Mine.", MailCleaner.Clean("On Mon, 05 Aug 2002 21:39:59 -0400\nJoe Bloggs <joe@example.com> wrote:\n> old\nMine."));
     }
 
+    /// <summary>Pgp armour and dash escaped signatures go.</summary>
     [Fact]
     public void PgpArmourAndDashEscapedSignaturesGo()
     {
@@ -52,6 +56,7 @@ public class MailCleanerTests
         Assert.Equal("Signed words.", MailCleaner.Clean(body));
     }
 
+    /// <summary>Ordinary underscores and dashes stay.</summary>
     [Fact]
     public void OrdinaryUnderscoresAndDashesStay()
     {

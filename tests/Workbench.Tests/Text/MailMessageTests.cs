@@ -8,6 +8,7 @@ public class MailMessageTests
 {
     static byte[] Bytes(string s) => Encoding.Latin1.GetBytes(s.Replace("\r\n", "\n").Replace("\n", "\r\n"));
 
+    /// <summary>Headers are unfolded and the list id is the bracketed part.</summary>
     [Fact]
     public void HeadersAreUnfoldedAndTheListIdIsTheBracketedPart()
     {
@@ -18,6 +19,7 @@ public class MailMessageTests
         Assert.DoesNotContain("ILUG", m.Body);
     }
 
+    /// <summary>Quoted printable is decoded in its charset.</summary>
     [Fact]
     public void QuotedPrintableIsDecodedInItsCharset()
     {
@@ -26,6 +28,7 @@ public class MailMessageTests
         Assert.Equal(new byte[] { 0xE9, (byte)'x' }, TransferEncodings.QuotedPrintable(Encoding.ASCII.GetBytes("=E9=\r\nx")));
     }
 
+    /// <summary>Base64 text parts are decoded and attachments dropped.</summary>
     [Fact]
     public void Base64TextPartsAreDecodedAndAttachmentsDropped()
     {
@@ -40,6 +43,7 @@ public class MailMessageTests
         Assert.DoesNotContain("epilogue", m.Body);
     }
 
+    /// <summary>Alternative takes the plain text and html only when alone.</summary>
     [Fact]
     public void AlternativeTakesThePlainTextAndHtmlOnlyWhenAlone()
     {
@@ -50,6 +54,7 @@ public class MailMessageTests
         Assert.Equal("only & html", MailMessage.Parse(Bytes(html)).Body.Trim());
     }
 
+    /// <summary>Bad messages are refused with a reason.</summary>
     [Fact]
     public void BadMessagesAreRefusedWithAReason()
     {
@@ -61,6 +66,7 @@ public class MailMessageTests
         Assert.Contains("boundary", e3.Reason);
     }
 
+    /// <summary>The corpus counts skipped messages by reason and keeps large lists.</summary>
     [Fact]
     public void TheCorpusCountsSkippedMessagesByReasonAndKeepsLargeLists()
     {

@@ -9,7 +9,9 @@ namespace Workbench.Tests.Text;
 public sealed class NeonTextCliTests : IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("neon-text-cli-").FullName;
+    /// <summary>Disables progress output.</summary>
     public NeonTextCliTests() { Progress.Enabled = false; }
+    /// <summary>Deletes the temporary folder.</summary>
     public void Dispose() { try { Directory.Delete(_dir, true); } catch { } }
     string P(string name) => Path.Combine(_dir, name);
 
@@ -43,6 +45,7 @@ public sealed class NeonTextCliTests : IDisposable
         return emb;
     }
 
+    /// <summary>Clusters explains and writes the report and the word table.</summary>
     [Fact]
     public void ClustersExplainsAndWritesTheReportAndTheWordTable()
     {
@@ -71,6 +74,7 @@ public sealed class NeonTextCliTests : IDisposable
         Assert.Empty(Directory.GetFiles(_dir, ".*.tmp"));
     }
 
+    /// <summary>Bad input is one error line and nothing is written.</summary>
     [Fact]
     public void BadInputIsOneErrorLineAndNothingIsWritten()
     {

@@ -5,6 +5,7 @@ namespace Workbench.Tests.Text;
 /// <summary>NEON §VI-A words: letter runs of length ≥ 3, lower-cased, stop words removed.</summary>
 public class TokenizerTests
 {
+    /// <summary>Words are long letter runs without stop words.</summary>
     [Fact]
     public void WordsAreLongLetterRunsWithoutStopWords()
     {
@@ -15,6 +16,7 @@ public class TokenizerTests
         Assert.Equal(new Token("world", 7, 5), t[1]);
     }
 
+    /// <summary>The stop word list is scikit learns.</summary>
     [Fact]
     public void TheStopWordListIsScikitLearns()
     {

@@ -11,6 +11,7 @@ namespace Workbench.Tests.Text;
 /// <summary>Word relevance (NEON §VI-A): Σ_t R_t = input relevance, the merged layer Σ_t z_t = h, repeats add up.</summary>
 public class WordRelevanceTests
 {
+    /// <summary>Disables progress output.</summary>
     public WordRelevanceTests() { Progress.Enabled = false; }
 
     /// <summary>12 words in 3 topics of a 5-d embedding, 30 documents of 4–9 words, a kernel k-means on them.</summary>
@@ -36,6 +37,7 @@ public class WordRelevanceTests
         return (dv, new NeuralizedKernelKMeans(km.Support, km.SupportLabels, km.Gamma), labels);
     }
 
+    /// <summary>Word relevance sums to the input relevance of each document.</summary>
     [Fact]
     public void WordRelevanceSumsToTheInputRelevanceOfEachDocument()
     {
@@ -54,6 +56,7 @@ public class WordRelevanceTests
         Assert.Equal(ex.Clusters.data<long>().ToArray(), e.Clusters);
     }
 
+    /// <summary>The merged layer splits each first layer neuron over the words.</summary>
     [Fact]
     public void TheMergedLayerSplitsEachFirstLayerNeuronOverTheWords()
     {
@@ -72,6 +75,7 @@ public class WordRelevanceTests
         }
     }
 
+    /// <summary>A repeated word gets the sum of its occurrences.</summary>
     [Fact]
     public void ARepeatedWordGetsTheSumOfItsOccurrences()
     {
@@ -96,6 +100,7 @@ public class WordRelevanceTests
         Assert.Equal(es.InputRelevance[0], 3 * es.Words[0][0], 1e-10);
     }
 
+    /// <summary>The html shades words and escapes text.</summary>
     [Fact]
     public void TheHtmlShadesWordsAndEscapesText()
     {

@@ -30,6 +30,7 @@ public class WordVectorsTests
         return path;
     }
 
+    /// <summary>Streaming keeps the requested words across buffer refills.</summary>
     [Fact]
     public void StreamingKeepsTheRequestedWordsAcrossBufferRefills()
     {
@@ -47,6 +48,7 @@ public class WordVectorsTests
         finally { Directory.Delete(dir, true); }
     }
 
+    /// <summary>The binary cache gives the same vectors.</summary>
     [Fact]
     public void TheBinaryCacheGivesTheSameVectors()
     {
@@ -70,6 +72,7 @@ public class WordVectorsTests
         finally { Directory.Delete(dir, true); }
     }
 
+    /// <summary>Document vectors average in vocabulary words and report empty documents.</summary>
     [Fact]
     public void DocumentVectorsAverageInVocabularyWordsAndReportEmptyDocuments()
     {
