@@ -77,8 +77,9 @@ public static class HighlightedText
             }
             pos = t.Start + t.Length;
         }
-        sb.Append(WebUtility.HtmlEncode(text[pos..limit]));
-        if (limit < text.Length) sb.Append(" <span style=\"color:#888\">… (").Append(text.Length - limit).Append(" more characters)</span>");
+        if (pos < limit) sb.Append(WebUtility.HtmlEncode(text[pos..limit]));
+        int shown = Math.Max(pos, limit);                                        // a word crossing the limit is shown whole
+        if (shown < text.Length) sb.Append(" <span style=\"color:#888\">… (").Append(text.Length - shown).Append(" more characters)</span>");
         sb.Append("</div>");
         return sb.ToString();
     }

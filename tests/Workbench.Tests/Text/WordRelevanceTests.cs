@@ -120,6 +120,10 @@ public class WordRelevanceTests
         Assert.Contains("&amp; co", page);
         Assert.Contains("&lt;id&gt;", page);
         Assert.StartsWith("<!DOCTYPE html>", page);
+        // a cut inside a word shows the word whole and counts what is left
+        var cut = HighlightedText.Html(tricky, new WordExplanation(new long[] { 0 }, new[] { 1.0 }, new[] { 1.0 }, new[] { new[] { 0.5, -0.5 } }), new[] { 0 }, maxChars: 3);
+        Assert.Contains(">alpha</span>", cut);
+        Assert.Contains("… (17 more characters)", cut);
         var table = ClusterWords.Table(docs, e, 3);
         Assert.Equal(docs.Count, table.Sum(r => r.Documents));
     }
