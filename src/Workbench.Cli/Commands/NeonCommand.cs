@@ -16,6 +16,7 @@ static class NeonCommand
         neon.Subcommands.Add(Kernel());
         neon.Subcommands.Add(NeonEvaluateCommand.Evaluate());
         neon.Subcommands.Add(NeonEvaluateCommand.KdeBandwidth());
+        neon.Subcommands.Add(NeonTextCommand.Create());
         return neon;
     }
 

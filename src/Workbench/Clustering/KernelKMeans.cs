@@ -52,12 +52,17 @@ public sealed class KernelKMeans : Clusterer<KernelKMeans>
     public double Objective { get; private set; }
 
     Tensor? _initLabels;
+    bool _fixAssignments;
 
-    /// <summary>Fits on <paramref name="x"/> [N,d]; <paramref name="initLabels"/> [N] (0…K−1) gives the initial assignment of every restart (§VI-A starts from the ground truth).</summary>
-    public KernelKMeans Fit(Tensor x, Tensor? initLabels)
+    /// <summary>Fits on <paramref name="x"/> [N,d]; <paramref name="initLabels"/> [N] (0…K−1) gives the initial assignment of every restart (§VI-A starts from the ground truth).
+    /// With <paramref name="fixAssignments"/> the E-step is skipped: the support vectors and γ are fitted to the assignment
+    /// <paramref name="initLabels"/> held fixed (§VI-A's "assignments fixed to the true labels"); <see cref="Clusterer{TSelf}.Labels"/>
+    /// is then the fitted model's own assignment.</summary>
+    public KernelKMeans Fit(Tensor x, Tensor? initLabels, bool fixAssignments = false)
     {
-        _initLabels = initLabels;
-        try { return Fit(x); } finally { _initLabels = null; }
+        if (fixAssignments && initLabels is null) throw new ArgumentException("fixAssignments needs initLabels: the assignment to hold fixed.");
+        _initLabels = initLabels; _fixAssignments = fixAssignments;
+        try { return Fit(x); } finally { _initLabels = null; _fixAssignments = false; }
     }
 
     /// <inheritdoc/>
@@ -91,7 +96,7 @@ public sealed class KernelKMeans : Clusterer<KernelKMeans>
                 // tiny noise on the support vectors before the E-step (avoids repeated support vectors)
                 u = u + Noise / Math.Sqrt(2 * gamma) * randn(u.shape, dtype: x.dtype, generator: g).to(device);
                 var dist = Distances.Squared(x, u);                                        // [N,S]
-                labels = BlockDistances(dist, gamma).argmin(1);                             // E-step
+                if (!_fixAssignments) labels = BlockDistances(dist, gamma).argmin(1);      // E-step
                 (u, gamma) = MStep(x, u, svLabels, labels, gamma);
                 u.MoveToOuterDisposeScope(); labels.MoveToOuterDisposeScope();
             }

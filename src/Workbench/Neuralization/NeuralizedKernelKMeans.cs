@@ -123,6 +123,22 @@ public sealed class NeuralizedKernelKMeans : INeuralizedClustering
     {
         using var scope = NewDisposeScope();
         x = Prepare(x);
+        using var q = Coefficients(x, beta, clusters);
+        var r = MidpointRule.Apply(x, Support, q.Coefficients);
+        return new NeonExplanation(q.Clusters.clone().MoveToOuterDisposeScope(), q.F.clone().MoveToOuterDisposeScope(),
+            q.NeuronRelevance.clone().MoveToOuterDisposeScope(), r.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The backward pass down to layer 1 without its last step: C [N,S] with C[n,s] = Σ_{j} q_{sj} − Σ_{i} q_{is}, where
+    /// q_ij = R_ijk/h_ijk is the relevance per unit of layer-1 activation (after Eq. 10), so that Eq. (4) is
+    /// <see cref="MidpointRule.Apply"/>(x, <see cref="Support"/>, C). Layer 1 is linear, so the same C redistributes
+    /// relevance over any linear decomposition of x (words of a document, NEON §VI-A).
+    /// </summary>
+    public KernelCoefficients Coefficients(Tensor x, double? beta = null, Tensor? clusters = null)
+    {
+        using var scope = NewDisposeScope();
+        x = Prepare(x);
         var (c, d, hj, hk, comp, f) = ForwardCore(x, clusters);
         var rk = MinTakeMost.Redistribute(hk, comp, f, NeonShared.Beta(beta, this, x));                      // layer 4, Eq. (2)
         var own = Members.index_select(0, c);                                      // [N,S]
@@ -136,8 +152,7 @@ public sealed class NeuralizedKernelKMeans : INeuralizedClustering
         var rOverH = MidpointRule.SafeRatio(rk, hk).masked_fill(comp.logical_not(), 0);  // [N,K]
         var bj = betaJ * rOverH.index_select(1, SupportLabels);                          // Σ_i q_ij = β_j R_k/h_k
         var ai = alpha * rOverH.sum(1, keepdim: true);                                   // Σ_j q_ij = α_i Σ_k R_k/h_k
-        var r = MidpointRule.Apply(x, Support, ai - bj);
-        return new NeonExplanation(c.MoveToOuterDisposeScope(), f.MoveToOuterDisposeScope(), rk.MoveToOuterDisposeScope(), r.MoveToOuterDisposeScope());
+        return new KernelCoefficients(c.MoveToOuterDisposeScope(), f.MoveToOuterDisposeScope(), rk.MoveToOuterDisposeScope(), (ai - bj).MoveToOuterDisposeScope());
     }
 
     Tensor Prepare(Tensor x)
@@ -154,4 +169,14 @@ public sealed class NeuralizedKernelKMeans : INeuralizedClustering
 public sealed record KernelLayers(Tensor Clusters, Tensor H1, Tensor H2, Tensor H3, Tensor F) : IDisposable
 {
     public void Dispose() { Clusters.Dispose(); H1.Dispose(); H2.Dispose(); H3.Dispose(); F.Dispose(); }
+}
+
+/// <summary>
+/// The kernel k-means backward pass stopped before layer 1 (<see cref="NeuralizedKernelKMeans.Coefficients"/>): clusters [N],
+/// f_c [N], top-layer relevance R_k [N,K] and the signed support-vector coefficients C [N,S] of <see cref="MidpointRule"/>.
+/// </summary>
+public sealed record KernelCoefficients(Tensor Clusters, Tensor F, Tensor NeuronRelevance, Tensor Coefficients) : IDisposable
+{
+    /// <summary>Disposes the tensors.</summary>
+    public void Dispose() { Clusters.Dispose(); F.Dispose(); NeuronRelevance.Dispose(); Coefficients.Dispose(); }
 }

@@ -51,6 +51,16 @@ public sealed class OutputFiles : IDisposable
         CsvWriter.WriteTo(w, path, header, rows, hint);
     }
 
+    /// <summary>Writes a declared output as UTF-8 text (e.g. an HTML report) into a temporary file beside it.</summary>
+    public void WriteText(string path, string content)
+    {
+        var full = Full(path);
+        if (!_outputs.TryGetValue(full, out var o)) throw new InvalidOperationException($"{path} was not declared with Add.");
+        var temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        _outputs[full] = (o.Role, temp);
+        File.WriteAllText(temp, content, new UTF8Encoding(false));
+    }
+
     /// <summary>Renames every temporary file onto its target; call once the whole job has succeeded.</summary>
     public void Commit()
     {
