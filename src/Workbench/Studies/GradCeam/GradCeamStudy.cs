@@ -48,6 +48,19 @@ public static class GradCeamStudy
                               x.index_select(0, tensor(test.ToArray())), test.Select(i => y[i]).ToArray());
     }
 
+    /// <summary>
+    /// The split with its training images reduced to <paramref name="nTrain"/> drawn without replacement with
+    /// <paramref name="seed"/> (kept in their original order); the test images are unchanged. Used by the quick profile.
+    /// </summary>
+    public static ImageSplit Subsample(ImageSplit split, int nTrain, long seed = 0)
+    {
+        long n = split.XTrain.shape[0];
+        if (nTrain < 1) throw new ArgumentException($"nTrain must be ≥ 1; got {nTrain}.");
+        if (nTrain >= n) return split;
+        var pick = randperm(n, generator: Seeds.Generator(seed)).narrow(0, 0, nTrain).sort().Values;
+        return new ImageSplit(split.XTrain.index_select(0, pick), pick.data<long>().Select(i => split.YTrain[i]).ToArray(), split.XTest, split.YTest);
+    }
+
     /// <summary>Fashion-MNIST (Debian package) scaled by /255 as the official code's <c>FMNIST</c>; its own train/test split, optionally subsampled with <paramref name="seed"/>.</summary>
     public static ImageSplit FashionMnist(int? nTrain = null, int? nTest = null, int seed = 0)
     {
@@ -59,7 +72,7 @@ public static class GradCeamStudy
     }
 
     /// <summary>Cache file of trained weights under <c>artifacts/models/</c>, keyed by configuration and seed.</summary>
-    public static string WeightsPath(string key, long seed) => Artifacts.Path("models", $"gradceam-{key}-seed{seed}.bin");
+    public static string WeightsPath(string key, long seed) => Artifacts.Path("models", $"gradceam-v2-{key}-seed{seed}.bin"); // v2: float64-drawn Keras init (Models/Init.cs)
 
     /// <summary>
     /// Trains the MNIST-configuration CAE (official: 2 epochs, batch 64) on <paramref name="split"/>'s train images and
@@ -142,33 +155,42 @@ public static class GradCeamStudy
     }
 
     /// <summary>
-    /// Series coloured by heatmaps: groups laid out left to right (x offset), series within a group stacked (y offset 6).
-    /// Colours are the given heat values, each series normalised to its own min..max (Jet, low blue to high red, close to the official plots' Spectral_r, which plotly.js lacks); the colour bar is the first series'.
+    /// Heatmaps of series <paramref name="x"/> [n, T] for cluster <paramref name="cluster"/> as the official plots show them:
+    /// Grad-CeAM resized and min-max normalised, then the code's <see cref="Explanation.GradCeam.SmoothSeries"/>; [n, T].
     /// </summary>
-    public static GenericChart ColouredSeries(string title, IReadOnlyList<(string Name, Tensor Series, Tensor Heat)> groups)
+    public static Tensor SeriesHeat(Explanation.GradCeam cam, Tensor x, int cluster)
     {
-        var traces = new List<Trace>();
-        double xOff = 0; bool bar = true;
-        for (int gi = 0; gi < groups.Count; gi++)
+        using var scope = NewDisposeScope();
+        return Explanation.GradCeam.SmoothSeries(cam.Heatmaps(x.unsqueeze(1), cluster)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A panel of <see cref="Plots.HeatSeries"/> from a series [T] and its heat [T].</summary>
+    public static HeatSeriesPanel Panel(string title, Tensor series, Tensor heat) =>
+        new(title, series.to_type(ScalarType.Float64).cpu().data<double>().ToArray(), heat.to_type(ScalarType.Float64).cpu().data<double>().ToArray());
+
+    /// <summary>
+    /// Series clusterer figure: two rows per cluster, the 5 test series nearest to its centroid and then the decoded
+    /// centroid (top row), the 5 farthest (bottom row), each coloured by the smoothed Grad-CeAM heatmap of its own cluster.
+    /// <paramref name="x"/> is the test split [N, T] the clusters were fitted on.
+    /// </summary>
+    public static GenericChart SeriesExtremes(AutoencoderKMeans model, Explanation.GradCeam cam, Tensor x, string title, int count = 5)
+    {
+        using var scope = NewDisposeScope();
+        var codes = model.Transform(x);
+        var panels = new List<HeatSeriesPanel?>();
+        for (int c = 0; c < model.K; c++)
         {
-            var (name, s, h) = groups[gi];
-            long n = s.shape[0], T = s.shape[1];
-            var sv = s.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-            var hv = h.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-            for (int i = 0; i < n; i++)
-            {
-                var xs = Enumerable.Range(0, (int)T).Select(t => xOff + t).ToArray();
-                var ys = Enumerable.Range(0, (int)T).Select(t => sv[i * T + t] - 6.0 * i).ToArray();
-                var cs = Enumerable.Range(0, (int)T).Select(t => hv[i * T + t]).ToArray();
-                traces.Add(Figure.Trace("scatter", ("x", xs), ("y", ys), ("mode", "lines+markers"), ("name", name), ("legendgroup", name),
-                    ("showlegend", i == 0), ("line", new { color = "lightgrey", width = 1 }),
-                    ("marker", new { color = cs, colorscale = "Jet", size = 5, showscale = bar, cmin = cs.Min(), cmax = cs.Max(),
-                        colorbar = new { title = new { text = "heat" } } })));
-                bar = false;
-            }
-            xOff += T + 15;
+            var (near, far) = Extremes(codes, model.Labels, model.Centroids, c, count);
+            var hn = SeriesHeat(cam, x.index_select(0, tensor(near)), c);
+            var hf = SeriesHeat(cam, x.index_select(0, tensor(far)), c);
+            Tensor dec; using (no_grad()) dec = model.Model.Decode(model.Centroids[c].unsqueeze(0).to_type(ScalarType.Float32));
+            var hd = Explanation.GradCeam.SmoothSeries(cam.Heatmaps(dec, c));
+            for (int j = 0; j < count; j++) panels.Add(j < near.Length ? Panel($"cluster {c}: nearest #{j + 1} (test {near[j]})", x[near[j]], hn[j]) : null);
+            panels.Add(Panel($"cluster {c}: decoded centroid", dec[0, 0], hd[0]));
+            for (int j = 0; j < count; j++) panels.Add(j < far.Length ? Panel($"cluster {c}: farthest #{j + 1} (test {far[j]})", x[far[j]], hf[j]) : null);
+            panels.Add(null);
         }
-        return Figure.Chart(traces, title, "time step (groups side by side)", "value (series stacked, offset −6)", 1100, 650);
+        return Plots.HeatSeries(panels, title, count + 1, "time step", "z-normalised value", "Grad-CeAM of own cluster (per series min–max)");
     }
 
     /// <summary>Summary row of Table I: median, mean, min and max of after/before over the clusters.</summary>
