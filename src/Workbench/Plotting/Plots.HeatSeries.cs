@@ -47,7 +47,7 @@ public static partial class Plots
                 ("xaxis", "x" + ax), ("yaxis", "y" + ax),
                 ("marker", new { color = colours, colorscale, cmin = 0.0, cmax = 1.0, size = 4, showscale = first,
                     colorbar = new { title = new { text = heatTitle, side = "right" }, len = Math.Min(1.0, 0.9 * 3 / Math.Max(3, rows)) + 0.1, thickness = 14 } })));
-            annotations.Add(new { text = p.Title, x = (x0 + x1) / 2, y = y1, xref = "paper", yref = "paper", yanchor = "bottom", showarrow = false, font = new { size = 11 } });
+            annotations.Add(new { text = p.Title, x = (x0 + x1) / 2, y = y1, xref = "paper", yref = "paper", yanchor = "bottom", showarrow = false, font = new { size = 10 } });
             first = false;
         }
         // Legend entry for the coloured points: a neutral marker (the real markers carry the heat colours, which a legend cannot show).

@@ -110,41 +110,71 @@ public static class GradCeamStudy
     /// <summary>
     /// Image mosaic for an image clusterer: one row per cluster with its 5 nearest samples, 5 farthest samples and the
     /// decoded centroid, each with the Grad-CeAM heatmap of its own cluster (JET colours, opacity 0.5 as the code's
-    /// overlay). Returns the chart and the heatmaps of the shown samples.
+    /// overlay).
     /// </summary>
     public static GenericChart ImageMosaic(AutoencoderKMeans model, Explanation.GradCeam cam, Tensor xTest, string title)
     {
         using var scope = NewDisposeScope();
         var codes = model.Transform(xTest.flatten(1));
-        var labels = model.Labels;
-        int K = model.K; long H = xTest.shape[2], W = xTest.shape[3]; const int gap = 2;
-        long cols = 11;
-        var img = zeros(K * (H + gap), cols * (W + gap));
-        var heat = full(K * (H + gap), cols * (W + gap), double.NaN, dtype: ScalarType.Float32);
+        int K = model.K;
+        var images = new Tensor[K, 11]; var heats = new Tensor[K, 11];
         for (int c = 0; c < K; c++)
         {
-            var (near, far) = Extremes(codes, labels, model.Centroids, c);
-            var idx = tensor(near.Concat(far).ToArray());
-            var xs = xTest.index_select(0, idx);
+            var (near, far) = Extremes(codes, model.Labels, model.Centroids, c);
             Tensor dec; using (no_grad()) dec = model.Model.Decode(model.Centroids[c].unsqueeze(0).to_type(ScalarType.Float32));
-            var all = cat([xs, dec], 0);
+            var all = cat([xTest.index_select(0, tensor(near.Concat(far).ToArray())), dec], 0);
             var h = cam.Heatmaps(all, c);
             for (int j = 0; j < all.shape[0]; j++)
             {
                 int col = j < near.Length ? j : j < near.Length + far.Length ? 5 + (j - near.Length) : 10;
-                var rs = TensorIndex.Slice(c * (H + gap), c * (H + gap) + H); var cs = TensorIndex.Slice(col * (W + gap), col * (W + gap) + W);
-                img[rs, cs] = all[j, 0];
-                heat[rs, cs] = h[j].to_type(ScalarType.Float32);
+                images[c, col] = all[j, 0]; heats[c, col] = h[j];
             }
         }
+        string[] cols = [.. Enumerable.Range(1, 5).Select(i => $"near {i}"), .. Enumerable.Range(1, 5).Select(i => $"far {i}"), "centroid"];
+        return Tiles(images, heats, cols, Enumerable.Range(0, K).Select(c => $"cluster {c}").ToArray(), title,
+            "5 nearest, 5 farthest test images and the decoded centroid", "cluster", "Grad-CeAM of the row's cluster");
+    }
+
+    /// <summary>One image with the Grad-CeAM heatmap of every cluster side by side (membership in any cluster, not only its own).</summary>
+    public static GenericChart AnyCluster(Explanation.GradCeam cam, Tensor image, string title)
+    {
+        using var scope = NewDisposeScope();
+        var one = image.reshape([1, .. cam.Model.InputShape]);
+        var images = new Tensor[1, cam.K]; var heats = new Tensor[1, cam.K];
+        for (int c = 0; c < cam.K; c++) { images[0, c] = one[0, 0]; heats[0, c] = cam.Heatmaps(one, c)[0]; }
+        return Tiles(images, heats, Enumerable.Range(0, cam.K).Select(c => $"{c}").ToArray(), ["image"], title,
+            "cluster whose Grad-CeAM is shown", "", "Grad-CeAM (min–max per map)", 120);
+    }
+
+    // Grey images with a heat overlay, laid out as a grid of tiles (rows × columns; a null tile stays empty).
+    static GenericChart Tiles(Tensor?[,] images, Tensor?[,] heats, string[] columns, string[] rows, string title, string xTitle, string yTitle,
+        string heatTitle, int tile = 95)
+    {
+        int R = images.GetLength(0), C = images.GetLength(1);
+        var first = Enumerable.Range(0, R * C).Select(i => images[i / C, i % C]).First(t => t is not null)!;
+        long H = first.shape[0], W = first.shape[1]; const int gap = 2;
+        var img = full(R * (H + gap), C * (W + gap), double.NaN, dtype: ScalarType.Float32);
+        var heat = full(R * (H + gap), C * (W + gap), double.NaN, dtype: ScalarType.Float32);
+        for (int r = 0; r < R; r++)
+            for (int c = 0; c < C; c++)
+            {
+                if (images[r, c] is not Tensor im) continue;
+                var rs = TensorIndex.Slice(r * (H + gap), r * (H + gap) + H); var cs = TensorIndex.Slice(c * (W + gap), c * (W + gap) + W);
+                img[rs, cs] = im.to_type(ScalarType.Float32);
+                if (heats[r, c] is Tensor h) heat[rs, cs] = h.to_type(ScalarType.Float32);
+            }
         var traces = new[]
         {
-            Figure.Trace("heatmap", ("z", Rows(img)), ("colorscale", "Greys"), ("reversescale", true), ("showscale", false), ("name", "image")),
-            Figure.Trace("heatmap", ("z", Rows(heat)), ("colorscale", "Jet"), ("opacity", 0.5), ("zmin", 0.0), ("zmax", 1.0), ("name", "Grad-CeAM"),
-                ("colorbar", new { title = new { text = "heat" } })),
+            Figure.Trace("heatmap", ("z", Rows(img)), ("colorscale", "Greys"), ("reversescale", true), ("zmin", 0.0), ("zmax", 1.0), ("showscale", false),
+                ("name", "image"), ("hoverongaps", false)),
+            Figure.Trace("heatmap", ("z", Rows(heat)), ("colorscale", "Jet"), ("opacity", 0.5), ("zmin", 0.0), ("zmax", 1.0), ("name", heatTitle),
+                ("hoverongaps", false), ("colorbar", new { title = new { text = heatTitle, side = "right" } })),
         };
-        return Figure.Chart(traces, title, "5 nearest | 5 farthest | decoded centroid", "cluster (rows 0..K−1)", 1100, 90 + 100 * K,
-            yaxis: new { autorange = "reversed", scaleanchor = "x", showticklabels = false }, xaxis: new { showticklabels = false });
+        var xt = Enumerable.Range(0, C).Select(c => c * (W + gap) + W / 2.0).ToArray();
+        var yt = Enumerable.Range(0, R).Select(r => r * (H + gap) + H / 2.0).ToArray();
+        return Figure.Chart(traces, title, xTitle, yTitle, C * tile + 230, R * tile + 170,
+            xaxis: new { title = new { text = xTitle }, tickvals = xt, ticktext = columns, showgrid = false, zeroline = false },
+            yaxis: new { title = new { text = yTitle }, tickvals = yt, ticktext = rows, autorange = "reversed", scaleanchor = "x", showgrid = false, zeroline = false, automargin = true });
     }
 
     static double?[][] Rows(Tensor t)
@@ -185,9 +215,9 @@ public static class GradCeamStudy
             var hf = SeriesHeat(cam, x.index_select(0, tensor(far)), c);
             Tensor dec; using (no_grad()) dec = model.Model.Decode(model.Centroids[c].unsqueeze(0).to_type(ScalarType.Float32));
             var hd = Explanation.GradCeam.SmoothSeries(cam.Heatmaps(dec, c));
-            for (int j = 0; j < count; j++) panels.Add(j < near.Length ? Panel($"cluster {c}: nearest #{j + 1} (test {near[j]})", x[near[j]], hn[j]) : null);
-            panels.Add(Panel($"cluster {c}: decoded centroid", dec[0, 0], hd[0]));
-            for (int j = 0; j < count; j++) panels.Add(j < far.Length ? Panel($"cluster {c}: farthest #{j + 1} (test {far[j]})", x[far[j]], hf[j]) : null);
+            for (int j = 0; j < count; j++) panels.Add(j < near.Length ? Panel($"c{c} near {j + 1} (test {near[j]})", x[near[j]], hn[j]) : null);
+            panels.Add(Panel($"c{c} decoded centroid", dec[0, 0], hd[0]));
+            for (int j = 0; j < count; j++) panels.Add(j < far.Length ? Panel($"c{c} far {j + 1} (test {far[j]})", x[far[j]], hf[j]) : null);
             panels.Add(null);
         }
         return Plots.HeatSeries(panels, title, count + 1, "time step", "z-normalised value", "Grad-CeAM of own cluster (per series min–max)");
