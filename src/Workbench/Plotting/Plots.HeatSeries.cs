@@ -41,16 +41,17 @@ public static partial class Plots
             var xs = Enumerable.Range(0, p.Y.Count).Select(t => (double)t).ToArray();
             double lo = p.Heat.Min(), hi = p.Heat.Max();
             var colours = p.Heat.Select(h => hi > lo ? (h - lo) / (hi - lo) : 0.0).ToArray();
-            traces.Add(Figure.Trace("scatter", ("x", xs), ("y", p.Y.ToArray()), ("mode", "lines"), ("name", "series"), ("legendgroup", "series"),
-                ("showlegend", first), ("line", new { color = "#9a9a9a", width = 1 }), ("xaxis", "x" + ax), ("yaxis", "y" + ax), ("hoverinfo", "skip")));
-            traces.Add(Figure.Trace("scatter", ("x", xs), ("y", p.Y.ToArray()), ("mode", "markers"), ("name", "heat"), ("showlegend", false),
-                ("xaxis", "x" + ax), ("yaxis", "y" + ax),
+            // one trace per panel (grey line, heat-coloured points): half the traces of a line + marker pair, so large grids render in time
+            traces.Add(Figure.Trace("scatter", ("x", xs), ("y", p.Y.ToArray()), ("mode", "lines+markers"), ("name", p.Title), ("showlegend", false),
+                ("line", new { color = "#9a9a9a", width = 1 }), ("xaxis", "x" + ax), ("yaxis", "y" + ax),
                 ("marker", new { color = colours, colorscale, cmin = 0.0, cmax = 1.0, size = 4, showscale = first,
                     colorbar = new { title = new { text = heatTitle, side = "right" }, len = Math.Min(1.0, 0.9 * 3 / Math.Max(3, rows)) + 0.1, thickness = 14 } })));
             annotations.Add(new { text = p.Title, x = (x0 + x1) / 2, y = y1, xref = "paper", yref = "paper", yanchor = "bottom", showarrow = false, font = new { size = 10 } });
             first = false;
         }
-        // Legend entry for the coloured points: a neutral marker (the real markers carry the heat colours, which a legend cannot show).
+        // Legend entries: the grey line, and a neutral marker for the points (the real markers carry the heat colours, which a legend cannot show).
+        traces.Add(Figure.Trace("scatter", ("x", new double?[] { null }), ("y", new double?[] { null }), ("mode", "lines"), ("name", "series"),
+            ("line", new { color = "#9a9a9a", width = 1 }), ("hoverinfo", "skip")));
         traces.Add(Figure.Trace("scatter", ("x", new double?[] { null }), ("y", new double?[] { null }), ("mode", "markers"), ("name", "point coloured by heat (colour bar)"),
             ("marker", new { color = "#555555", size = 7, symbol = "circle-open" }), ("hoverinfo", "skip")));
         var chart = Figure.Chart(traces, title, xTitle, yTitle, cols * cellWidth + 140, rows * cellHeight + 150);
