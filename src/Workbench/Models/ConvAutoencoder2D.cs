@@ -11,7 +11,7 @@ namespace Workbench.Models;
 /// uses Flatten); decoder Dense(u·u·32, ReLU) → reshape → for each layer from last to first ConvTranspose2D
 /// (filters_i, kernel_i, stride s_i, 'same') + ReLU → ConvTranspose2D(C, 3, stride 1, 'same') → sigmoid,
 /// with u = H / ∏s_i. The MNIST configuration is filters [32, 64], kernels [3, 5], strides [2, 2] (28×28 → 13×13×32
-/// → 5×5×64 → 1600 → 10). Keras initialisation (<see cref="KerasInit"/>) from the constructor's seed.
+/// → 5×5×64 → 1600 → 10). Keras initialisation (<see cref="Init"/>) from the constructor's seed.
 /// The target layer of Grad-CeAM is the last Conv2D after its ReLU.
 /// </summary>
 public sealed class ConvAutoencoder2D : nn.Module<Tensor, Tensor>, IConvAutoencoder
@@ -65,7 +65,7 @@ public sealed class ConvAutoencoder2D : nn.Module<Tensor, Tensor>, IConvAutoenco
         }
         _out = nn.ConvTranspose2d(decIn, channels, 3, stride: 1, padding: 1);
         RegisterComponents();
-        KerasInit.Apply(this, Seeds.Generator(seed));
+        Init.Apply(this, ModelInit.Keras, seed);
     }
 
     /// <inheritdoc/>

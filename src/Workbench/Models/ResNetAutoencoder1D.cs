@@ -53,7 +53,7 @@ public sealed class ResidualBlock1D : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    static BatchNorm1d Bn(long f) => nn.BatchNorm1d(f, eps: KerasInit.BatchNormEps, momentum: KerasInit.BatchNormMomentum);
+    static BatchNorm1d Bn(long f) => nn.BatchNorm1d(f, eps: Init.KerasBatchNormEps, momentum: Init.KerasBatchNormMomentum);
 
     /// <inheritdoc/>
     public override Tensor forward(Tensor x)
@@ -72,7 +72,7 @@ public sealed class ResidualBlock1D : nn.Module<Tensor, Tensor>
 /// <see cref="ResidualBlock1D"/> (filters [64, 128, 128]) → global average pooling → Dense(m) (linear); decoder =
 /// Dense(T·C) (linear) → reshape (C, T) → blocks with the filters reversed ([128, 128, 64]) → Conv1D(C, 3, 'same')
 /// (linear). The target layer is the ReLU after the residual add of the last encoder block. Keras initialisation
-/// and BatchNorm settings (<see cref="KerasInit"/>) from the constructor's seed. Call <c>eval()</c> before explaining
+/// and BatchNorm settings (<see cref="Init"/>) from the constructor's seed. Call <c>eval()</c> before explaining
 /// (BatchNorm in inference mode, samples independent).
 /// </summary>
 public sealed class ResNetAutoencoder1D : nn.Module<Tensor, Tensor>, IConvAutoencoder
@@ -101,7 +101,7 @@ public sealed class ResNetAutoencoder1D : nn.Module<Tensor, Tensor>, IConvAutoen
         foreach (var f in filters.Reverse()) { _dec.Add(new ResidualBlock1D(inC, f)); inC = f; }
         _out = new SameConv1d(inC, channels, 3);
         RegisterComponents();
-        KerasInit.Apply(this, Seeds.Generator(seed));
+        Init.Apply(this, ModelInit.Keras, seed);
     }
 
     /// <inheritdoc/>

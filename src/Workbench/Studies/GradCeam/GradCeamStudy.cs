@@ -48,6 +48,19 @@ public static class GradCeamStudy
                               x.index_select(0, tensor(test.ToArray())), test.Select(i => y[i]).ToArray());
     }
 
+    /// <summary>
+    /// The split with its training images reduced to <paramref name="nTrain"/> drawn without replacement with
+    /// <paramref name="seed"/> (kept in their original order); the test images are unchanged. Used by the quick profile.
+    /// </summary>
+    public static ImageSplit Subsample(ImageSplit split, int nTrain, long seed = 0)
+    {
+        long n = split.XTrain.shape[0];
+        if (nTrain < 1) throw new ArgumentException($"nTrain must be ≥ 1; got {nTrain}.");
+        if (nTrain >= n) return split;
+        var pick = randperm(n, generator: Seeds.Generator(seed)).narrow(0, 0, nTrain).sort().Values;
+        return new ImageSplit(split.XTrain.index_select(0, pick), pick.data<long>().Select(i => split.YTrain[i]).ToArray(), split.XTest, split.YTest);
+    }
+
     /// <summary>Fashion-MNIST (Debian package) scaled by /255 as the official code's <c>FMNIST</c>; its own train/test split, optionally subsampled with <paramref name="seed"/>.</summary>
     public static ImageSplit FashionMnist(int? nTrain = null, int? nTest = null, int seed = 0)
     {
@@ -59,7 +72,7 @@ public static class GradCeamStudy
     }
 
     /// <summary>Cache file of trained weights under <c>artifacts/models/</c>, keyed by configuration and seed.</summary>
-    public static string WeightsPath(string key, long seed) => Artifacts.Path("models", $"gradceam-{key}-seed{seed}.bin");
+    public static string WeightsPath(string key, long seed) => Artifacts.Path("models", $"gradceam-v2-{key}-seed{seed}.bin"); // v2: float64-drawn Keras init (Models/Init.cs)
 
     /// <summary>
     /// Trains the MNIST-configuration CAE (official: 2 epochs, batch 64) on <paramref name="split"/>'s train images and
@@ -97,41 +110,71 @@ public static class GradCeamStudy
     /// <summary>
     /// Image mosaic for an image clusterer: one row per cluster with its 5 nearest samples, 5 farthest samples and the
     /// decoded centroid, each with the Grad-CeAM heatmap of its own cluster (JET colours, opacity 0.5 as the code's
-    /// overlay). Returns the chart and the heatmaps of the shown samples.
+    /// overlay).
     /// </summary>
     public static GenericChart ImageMosaic(AutoencoderKMeans model, Explanation.GradCeam cam, Tensor xTest, string title)
     {
         using var scope = NewDisposeScope();
         var codes = model.Transform(xTest.flatten(1));
-        var labels = model.Labels;
-        int K = model.K; long H = xTest.shape[2], W = xTest.shape[3]; const int gap = 2;
-        long cols = 11;
-        var img = zeros(K * (H + gap), cols * (W + gap));
-        var heat = full(K * (H + gap), cols * (W + gap), double.NaN, dtype: ScalarType.Float32);
+        int K = model.K;
+        var images = new Tensor[K, 11]; var heats = new Tensor[K, 11];
         for (int c = 0; c < K; c++)
         {
-            var (near, far) = Extremes(codes, labels, model.Centroids, c);
-            var idx = tensor(near.Concat(far).ToArray());
-            var xs = xTest.index_select(0, idx);
+            var (near, far) = Extremes(codes, model.Labels, model.Centroids, c);
             Tensor dec; using (no_grad()) dec = model.Model.Decode(model.Centroids[c].unsqueeze(0).to_type(ScalarType.Float32));
-            var all = cat([xs, dec], 0);
+            var all = cat([xTest.index_select(0, tensor(near.Concat(far).ToArray())), dec], 0);
             var h = cam.Heatmaps(all, c);
             for (int j = 0; j < all.shape[0]; j++)
             {
                 int col = j < near.Length ? j : j < near.Length + far.Length ? 5 + (j - near.Length) : 10;
-                var rs = TensorIndex.Slice(c * (H + gap), c * (H + gap) + H); var cs = TensorIndex.Slice(col * (W + gap), col * (W + gap) + W);
-                img[rs, cs] = all[j, 0];
-                heat[rs, cs] = h[j].to_type(ScalarType.Float32);
+                images[c, col] = all[j, 0]; heats[c, col] = h[j];
             }
         }
+        string[] cols = [.. Enumerable.Range(1, 5).Select(i => $"near {i}"), .. Enumerable.Range(1, 5).Select(i => $"far {i}"), "centroid"];
+        return Tiles(images, heats, cols, Enumerable.Range(0, K).Select(c => $"cluster {c}").ToArray(), title,
+            "5 nearest, 5 farthest test images and the decoded centroid", "cluster", "Grad-CeAM of the row's cluster");
+    }
+
+    /// <summary>One image with the Grad-CeAM heatmap of every cluster side by side (membership in any cluster, not only its own).</summary>
+    public static GenericChart AnyCluster(Explanation.GradCeam cam, Tensor image, string title)
+    {
+        using var scope = NewDisposeScope();
+        var one = image.reshape([1, .. cam.Model.InputShape]);
+        var images = new Tensor[1, cam.K]; var heats = new Tensor[1, cam.K];
+        for (int c = 0; c < cam.K; c++) { images[0, c] = one[0, 0]; heats[0, c] = cam.Heatmaps(one, c)[0]; }
+        return Tiles(images, heats, Enumerable.Range(0, cam.K).Select(c => $"{c}").ToArray(), ["image"], title,
+            "cluster whose Grad-CeAM is shown", "", "Grad-CeAM (min–max per map)", 120);
+    }
+
+    // Grey images with a heat overlay, laid out as a grid of tiles (rows × columns; a null tile stays empty).
+    static GenericChart Tiles(Tensor?[,] images, Tensor?[,] heats, string[] columns, string[] rows, string title, string xTitle, string yTitle,
+        string heatTitle, int tile = 95)
+    {
+        int R = images.GetLength(0), C = images.GetLength(1);
+        var first = Enumerable.Range(0, R * C).Select(i => images[i / C, i % C]).First(t => t is not null)!;
+        long H = first.shape[0], W = first.shape[1]; const int gap = 2;
+        var img = full(R * (H + gap), C * (W + gap), double.NaN, dtype: ScalarType.Float32);
+        var heat = full(R * (H + gap), C * (W + gap), double.NaN, dtype: ScalarType.Float32);
+        for (int r = 0; r < R; r++)
+            for (int c = 0; c < C; c++)
+            {
+                if (images[r, c] is not Tensor im) continue;
+                var rs = TensorIndex.Slice(r * (H + gap), r * (H + gap) + H); var cs = TensorIndex.Slice(c * (W + gap), c * (W + gap) + W);
+                img[rs, cs] = im.to_type(ScalarType.Float32);
+                if (heats[r, c] is Tensor h) heat[rs, cs] = h.to_type(ScalarType.Float32);
+            }
         var traces = new[]
         {
-            Figure.Trace("heatmap", ("z", Rows(img)), ("colorscale", "Greys"), ("reversescale", true), ("showscale", false), ("name", "image")),
-            Figure.Trace("heatmap", ("z", Rows(heat)), ("colorscale", "Jet"), ("opacity", 0.5), ("zmin", 0.0), ("zmax", 1.0), ("name", "Grad-CeAM"),
-                ("colorbar", new { title = new { text = "heat" } })),
+            Figure.Trace("heatmap", ("z", Rows(img)), ("colorscale", "Greys"), ("reversescale", true), ("zmin", 0.0), ("zmax", 1.0), ("showscale", false),
+                ("name", "image"), ("hoverongaps", false)),
+            Figure.Trace("heatmap", ("z", Rows(heat)), ("colorscale", "Jet"), ("opacity", 0.5), ("zmin", 0.0), ("zmax", 1.0), ("name", heatTitle),
+                ("hoverongaps", false), ("colorbar", new { title = new { text = heatTitle, side = "right" } })),
         };
-        return Figure.Chart(traces, title, "5 nearest | 5 farthest | decoded centroid", "cluster (rows 0..K−1)", 1100, 90 + 100 * K,
-            yaxis: new { autorange = "reversed", scaleanchor = "x", showticklabels = false }, xaxis: new { showticklabels = false });
+        var xt = Enumerable.Range(0, C).Select(c => c * (W + gap) + W / 2.0).ToArray();
+        var yt = Enumerable.Range(0, R).Select(r => r * (H + gap) + H / 2.0).ToArray();
+        return Figure.Chart(traces, title, xTitle, yTitle, C * tile + 230, R * tile + 170,
+            xaxis: new { title = new { text = xTitle }, tickvals = xt, ticktext = columns, showgrid = false, zeroline = false },
+            yaxis: new { title = new { text = yTitle }, tickvals = yt, ticktext = rows, autorange = "reversed", scaleanchor = "x", showgrid = false, zeroline = false, automargin = true });
     }
 
     static double?[][] Rows(Tensor t)
@@ -142,33 +185,42 @@ public static class GradCeamStudy
     }
 
     /// <summary>
-    /// Series coloured by heatmaps: groups laid out left to right (x offset), series within a group stacked (y offset 6).
-    /// Colours are the given heat values, each series normalised to its own min..max (Jet, low blue to high red, close to the official plots' Spectral_r, which plotly.js lacks); the colour bar is the first series'.
+    /// Heatmaps of series <paramref name="x"/> [n, T] for cluster <paramref name="cluster"/> as the official plots show them:
+    /// Grad-CeAM resized and min-max normalised, then the code's <see cref="Explanation.GradCeam.SmoothSeries"/>; [n, T].
     /// </summary>
-    public static GenericChart ColouredSeries(string title, IReadOnlyList<(string Name, Tensor Series, Tensor Heat)> groups)
+    public static Tensor SeriesHeat(Explanation.GradCeam cam, Tensor x, int cluster)
     {
-        var traces = new List<Trace>();
-        double xOff = 0; bool bar = true;
-        for (int gi = 0; gi < groups.Count; gi++)
+        using var scope = NewDisposeScope();
+        return Explanation.GradCeam.SmoothSeries(cam.Heatmaps(x.unsqueeze(1), cluster)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A panel of <see cref="Plots.HeatSeries"/> from a series [T] and its heat [T].</summary>
+    public static HeatSeriesPanel Panel(string title, Tensor series, Tensor heat) =>
+        new(title, series.to_type(ScalarType.Float64).cpu().data<double>().ToArray(), heat.to_type(ScalarType.Float64).cpu().data<double>().ToArray());
+
+    /// <summary>
+    /// Series clusterer figure: two rows per cluster, the 5 test series nearest to its centroid and then the decoded
+    /// centroid (top row), the 5 farthest (bottom row), each coloured by the smoothed Grad-CeAM heatmap of its own cluster.
+    /// <paramref name="x"/> is the test split [N, T] the clusters were fitted on.
+    /// </summary>
+    public static GenericChart SeriesExtremes(AutoencoderKMeans model, Explanation.GradCeam cam, Tensor x, string title, int count = 5)
+    {
+        using var scope = NewDisposeScope();
+        var codes = model.Transform(x);
+        var panels = new List<HeatSeriesPanel?>();
+        for (int c = 0; c < model.K; c++)
         {
-            var (name, s, h) = groups[gi];
-            long n = s.shape[0], T = s.shape[1];
-            var sv = s.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-            var hv = h.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-            for (int i = 0; i < n; i++)
-            {
-                var xs = Enumerable.Range(0, (int)T).Select(t => xOff + t).ToArray();
-                var ys = Enumerable.Range(0, (int)T).Select(t => sv[i * T + t] - 6.0 * i).ToArray();
-                var cs = Enumerable.Range(0, (int)T).Select(t => hv[i * T + t]).ToArray();
-                traces.Add(Figure.Trace("scatter", ("x", xs), ("y", ys), ("mode", "lines+markers"), ("name", name), ("legendgroup", name),
-                    ("showlegend", i == 0), ("line", new { color = "lightgrey", width = 1 }),
-                    ("marker", new { color = cs, colorscale = "Jet", size = 5, showscale = bar, cmin = cs.Min(), cmax = cs.Max(),
-                        colorbar = new { title = new { text = "heat" } } })));
-                bar = false;
-            }
-            xOff += T + 15;
+            var (near, far) = Extremes(codes, model.Labels, model.Centroids, c, count);
+            var hn = SeriesHeat(cam, x.index_select(0, tensor(near)), c);
+            var hf = SeriesHeat(cam, x.index_select(0, tensor(far)), c);
+            Tensor dec; using (no_grad()) dec = model.Model.Decode(model.Centroids[c].unsqueeze(0).to_type(ScalarType.Float32));
+            var hd = Explanation.GradCeam.SmoothSeries(cam.Heatmaps(dec, c));
+            for (int j = 0; j < count; j++) panels.Add(j < near.Length ? Panel($"c{c} near {j + 1} (test {near[j]})", x[near[j]], hn[j]) : null);
+            panels.Add(Panel($"c{c} decoded centroid", dec[0, 0], hd[0]));
+            for (int j = 0; j < count; j++) panels.Add(j < far.Length ? Panel($"c{c} far {j + 1} (test {far[j]})", x[far[j]], hf[j]) : null);
+            panels.Add(null);
         }
-        return Figure.Chart(traces, title, "time step (groups side by side)", "value (series stacked, offset −6)", 1100, 650);
+        return Plots.HeatSeries(panels, title, count + 1, "time step", "z-normalised value", "Grad-CeAM of own cluster (per series min–max)");
     }
 
     /// <summary>Summary row of Table I: median, mean, min and max of after/before over the clusters.</summary>
