@@ -1,3 +1,4 @@
+// One file (~410 lines): one recursive-descent reader over one cursor, mirroring serialize.c's ReadItem switch.
 using System.Buffers.Binary;
 using System.Text;
 
