@@ -1,3 +1,4 @@
+// One file (~410 lines): the estimator and its four-phase training loop (FitCore) share every hyperparameter and learned field.
 using TorchSharp;
 using TorchSharp.Modules;
 using Workbench.Clustering;
@@ -6,22 +7,6 @@ using Workbench.Reporting;
 using static TorchSharp.torch;
 
 namespace Workbench.Additive;
-
-/// <summary>Training phase of a NeurCAM epoch (official code phases, `NeurCAM.py:177-359`).</summary>
-public enum NeurCamPhase
-{
-    /// <summary>Clustering loss only, soft gates at T = 1.</summary>
-    Warmup,
-    /// <summary>Pairwise gates annealed (Neur2CAM only), KL active.</summary>
-    PairAnneal,
-    /// <summary>Single gates annealed, pairwise gates locked, KL active.</summary>
-    SingleAnneal,
-    /// <summary>All gates locked, clustering loss + γ·KL.</summary>
-    Final,
-}
-
-/// <summary>One training epoch: phase, mean clustering loss, mean KL, gate temperatures, learning rate.</summary>
-public sealed record NeurCamEpoch(int Epoch, NeurCamPhase Phase, double ClusteringLoss, double Kl, double SingleTemperature, double PairTemperature, double LearningRate);
 
 /// <summary>
 /// NeurCAM / Neur2CAM (Upadhyaya &amp; Cohen 2024): interpretable clustering with a neural additive model.

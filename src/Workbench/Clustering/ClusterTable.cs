@@ -24,7 +24,9 @@ public sealed class ClusterTable
 {
     ClusterTable(IReadOnlyList<ClusterRow> rows, IReadOnlyList<string> featureNames) { Rows = rows; FeatureNames = featureNames; }
 
+    /// <summary>One row per activation cluster, largest first.</summary>
     public IReadOnlyList<ClusterRow> Rows { get; }
+    /// <summary>Names of the input features, in the order of each row's average instance.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
 
     /// <summary>

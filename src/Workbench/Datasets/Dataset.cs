@@ -87,6 +87,7 @@ public sealed class Dataset
 
     /// <summary>The catalog id (e.g. <c>wine</c>).</summary>
     public string Id { get; }
+    /// <summary>Human-readable name (the catalog title, or the file name for a dataset read from a path).</summary>
     public string Title { get; }
 
     /// <summary>Number of rows.</summary>
@@ -342,6 +343,7 @@ public sealed class Dataset
         return (codes, names);
     }
 
+    /// <summary>One line: id, rows × features, label and image size.</summary>
     public override string ToString()
     {
         string label = LabelColumn is null ? "no label" : $"label '{LabelColumn}' ({LabelNames.Length} classes)";
@@ -352,11 +354,17 @@ public sealed class Dataset
 
 /// <summary>What <see cref="Dataset.PreprocessAppendixH"/> did: the kept columns with the mean and s.d. used to
 /// standardise them (x_std = (x − Mean) / Std), the dropped columns with the reason, and the imputed counts.</summary>
+/// <param name="Columns">The kept (standardised) columns, in output order.</param>
+/// <param name="Mean">Per kept column: the mean subtracted.</param>
+/// <param name="Std">Per kept column: the standard deviation divided by.</param>
+/// <param name="Dropped">Columns left out, each with the reason.</param>
+/// <param name="Imputed">Columns with missing values: how many were replaced by the column mean, and that mean.</param>
 public sealed record AppendixHInfo(
     string[] Columns, double[] Mean, double[] Std,
     IReadOnlyList<(string Column, string Reason)> Dropped,
     IReadOnlyList<(string Column, int Count, double Mean)> Imputed)
 {
+    /// <summary>One sentence for a notebook or log: what was standardised, dropped and imputed.</summary>
     public string Describe()
     {
         string s = $"NEON App. H: standardised {Columns.Length} column(s) to mean 0, s.d. 1";

@@ -145,8 +145,12 @@ public sealed record CacheStatus(CacheState State, string? File, string Detail);
 /// <summary>The record kept beside a cached dataset: the source it came from, when, and the files' sums.</summary>
 public sealed class CacheManifest
 {
+    /// <summary>The dataset's id.</summary>
     [JsonPropertyName("id")] public string Id { get; init; } = "";
+    /// <summary>The source the files came from (<see cref="DatasetSource.Describe"/>).</summary>
     [JsonPropertyName("source")] public string Source { get; init; } = "";
+    /// <summary>When the fetch completed.</summary>
     [JsonPropertyName("fetched")] public DateTimeOffset Fetched { get; init; }
+    /// <summary>Each cached file with the size and SHA-256 measured at fetch time; loads compare against these.</summary>
     [JsonPropertyName("files")] public List<DatasetFile> Files { get; init; } = [];
 }

@@ -3,6 +3,7 @@ namespace Workbench.Datasets;
 /// <summary>A dataset was asked for that is not in the cache; the message names the command that fetches it.</summary>
 public sealed class DatasetNotCachedException(string id, string message) : Exception(message)
 {
+    /// <summary>The requested dataset's id.</summary>
     public string Id { get; } = id;
     /// <summary>The exact command that fetches the dataset.</summary>
     public string FetchCommand => Datasets.FetchCommand(Id);
@@ -23,10 +24,15 @@ public sealed class DatasetDamagedException(string id, string file, string detai
 public sealed class ChecksumMismatchException(string file, string source, string algorithm, string expected, string actual)
     : Exception($"{file} from {source}: {algorithm} {actual}, the catalog expects {expected}; refused.")
 {
+    /// <summary>The file's name in the cache.</summary>
     public string File { get; } = file;
+    /// <summary>The source that delivered it (<see cref="DatasetSource.Describe"/>).</summary>
     public string SourceName { get; } = source;
+    /// <summary><c>SHA-256</c> or <c>MD5</c>.</summary>
     public string Algorithm { get; } = algorithm;
+    /// <summary>The checksum the catalog records (lower-case hex).</summary>
     public string Expected { get; } = expected;
+    /// <summary>The checksum of the bytes received (lower-case hex).</summary>
     public string Actual { get; } = actual;
 }
 
@@ -36,6 +42,8 @@ public sealed class DatasetFetchException(string id, IReadOnlyList<string> attem
                 $"\nOnce a source is reachable, `{Datasets.FetchCommand(id)}` fetches it (datasets/README.md lists the sources); " +
                 $"{Datasets.OfflineVariable}=1 turns automatic fetching off.")
 {
+    /// <summary>The dataset's id.</summary>
     public string Id { get; } = id;
+    /// <summary>One line per source tried: the source and why it failed.</summary>
     public IReadOnlyList<string> Attempts { get; } = attempts;
 }

@@ -33,6 +33,7 @@ public sealed class DatasetFetcher : IDisposable
         _work = Path.Combine(Path.GetTempPath(), $"workbench-fetch-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
     }
 
+    /// <summary>Timeout of each canonical (URL) download, default 10 s; when it expires the next source is tried.</summary>
     public TimeSpan UrlTimeout { get; }
 
     /// <summary>How long a fetch waits for another thread or process fetching the same dataset (default 15 min).</summary>
@@ -319,6 +320,7 @@ public sealed class DatasetFetcher : IDisposable
         return err ?? "(no output)";
     }
 
+    /// <summary>Releases the HTTP client and removes the scratch folder.</summary>
     public void Dispose()
     {
         _http?.Dispose();

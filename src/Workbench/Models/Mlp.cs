@@ -84,10 +84,15 @@ public sealed class Mlp : IDisposable
     /// <summary>The same layers without the output activation: the pre-output value (logit), which is what is trained.</summary>
     public Sequential Logits { get; }
 
+    /// <summary>Number of input features d.</summary>
     public int Inputs { get; }
+    /// <summary>Widths of the hidden ReLU layers, input side first.</summary>
     public IReadOnlyList<int> Hidden { get; }
+    /// <summary>Width of the output layer.</summary>
     public int Outputs { get; }
+    /// <summary>The output activation (sigmoid or linear).</summary>
     public OutputActivation Output { get; }
+    /// <summary>The seed the initial weights were drawn with.</summary>
     public long Seed { get; }
 
     /// <summary>True once <see cref="MlpTraining.Train"/> has trained this network.</summary>
@@ -96,7 +101,9 @@ public sealed class Mlp : IDisposable
     /// <summary>The Linear layers in order (hidden ones, then the output layer).</summary>
     public IReadOnlyList<Linear> Linears => _linears;
 
+    /// <summary>The device the weights live on.</summary>
     public Device Device => _linears[0].weight!.device;
+    /// <summary>The weights' dtype (float32 or float64).</summary>
     public ScalarType DType => _linears[0].weight!.dtype;
 
     /// <summary>The value before the output activation (the logit for a sigmoid output), shape [N, outputs].</summary>
@@ -184,8 +191,10 @@ public sealed class Mlp : IDisposable
         target.copy_(r.mul(2 * bound).sub(bound));
     }
 
+    /// <summary><c>Mlp 10-4-2-1 (sigmoid output, trained)</c>: the layer widths, output activation and state.</summary>
     public override string ToString() =>
         $"Mlp {Inputs}-{string.Join("-", Hidden)}-{Outputs} ({(Output == OutputActivation.Sigmoid ? "sigmoid" : "linear")} output, {(IsTrained ? "trained" : "untrained")})";
 
+    /// <summary>Frees the layers' tensors.</summary>
     public void Dispose() => Network.Dispose();
 }

@@ -154,6 +154,7 @@ public sealed class PiecewiseLinearNetwork
     public IReadOnlyList<PiecewiseStep> Steps { get; }
     /// <summary>The ReLU/LeakyReLU layers whose units make the activation pattern.</summary>
     public IReadOnlyList<GateStep> Gates { get; }
+    /// <summary>Number of input features d.</summary>
     public int InputWidth { get; }
     /// <summary>Width q of the pre-output value.</summary>
     public int OutputWidth { get; }

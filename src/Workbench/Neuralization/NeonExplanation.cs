@@ -9,6 +9,7 @@ namespace Workbench.Neuralization;
 /// </summary>
 public sealed record NeonForward(Tensor Clusters, Tensor H, Tensor Competitors, Tensor F) : IDisposable
 {
+    /// <summary>Disposes the four tensors.</summary>
     public void Dispose() { Clusters.Dispose(); H.Dispose(); Competitors.Dispose(); F.Dispose(); }
 }
 
@@ -18,6 +19,7 @@ public sealed record NeonForward(Tensor Clusters, Tensor H, Tensor Competitors, 
 /// </summary>
 public sealed record NeonExplanation(Tensor Clusters, Tensor F, Tensor NeuronRelevance, Tensor Relevance) : IDisposable
 {
+    /// <summary>Disposes the four tensors.</summary>
     public void Dispose() { Clusters.Dispose(); F.Dispose(); NeuronRelevance.Dispose(); Relevance.Dispose(); }
 }
 

@@ -16,6 +16,9 @@ namespace Workbench.Neuralization;
 /// </summary>
 public sealed class NeuralizedDeepSoftClustering : INeuralizedClustering
 {
+    /// <param name="centroids">μ in the representation space, [K,D], K ≥ 2</param>
+    /// <param name="featureMap">Ψ mapping inputs [N,…] to representations [N,D]; null for the identity</param>
+    /// <param name="theta">θ in (0, 1) for the absolute decision p_c &gt; θ (Prop. 7); null for the relative one (Prop. 6)</param>
     public NeuralizedDeepSoftClustering(Tensor centroids, Func<Tensor, Tensor>? featureMap = null, double? theta = null)
     {
         Clustering.Distances.CheckData(centroids, "centroids");
@@ -29,9 +32,13 @@ public sealed class NeuralizedDeepSoftClustering : INeuralizedClustering
     public Tensor Centroids { get; }
     /// <summary>Ψ = Ψ_L ∘ … ∘ Ψ_1 (layers 1…L).</summary>
     public Func<Tensor, Tensor> FeatureMap { get; }
+    /// <summary>θ of the absolute decision p_c &gt; θ; null for the relative decision.</summary>
     public double? Theta { get; }
+    /// <summary>The bias b added to every h_k by the absolute model: −log(K−1) + log((1−θ)/θ); 0 when relative.</summary>
     public double Offset { get; }
+    /// <summary>Whether the model explains the absolute decision p_c &gt; θ (true) or the relative one (false).</summary>
     public bool IsAbsolute => Theta is not null;
+    /// <inheritdoc/>
     public int K => (int)Centroids.shape[0];
 
     /// <summary>a = Ψ(x).</summary>
@@ -51,6 +58,7 @@ public sealed class NeuralizedDeepSoftClustering : INeuralizedClustering
     /// <summary>log p_k(x), [N,K].</summary>
     public Tensor LogProba(Tensor x) { using var s = NewDisposeScope(); return Represent(x).matmul(Centroids.T).log_softmax(1).MoveToOuterDisposeScope(); }
 
+    /// <summary>argmax_k p_k(x), [N] int64.</summary>
     public Tensor Predict(Tensor x) { using var s = NewDisposeScope(); return LogProba(x).argmax(1).MoveToOuterDisposeScope(); }
 
     /// <summary>Forward from the representation a = Ψ(x) (layers L+1, L+2).</summary>
@@ -67,6 +75,7 @@ public sealed class NeuralizedDeepSoftClustering : INeuralizedClustering
         return new NeonForward(c.MoveToOuterDisposeScope(), h.MoveToOuterDisposeScope(), comp.MoveToOuterDisposeScope(), f.MoveToOuterDisposeScope());
     }
 
+    /// <summary>Forward pass from the inputs: a = Ψ(x), then <see cref="ForwardFromRepresentation"/>.</summary>
     public NeonForward Forward(Tensor x, Tensor? clusters = null)
     {
         using var scope = NewDisposeScope();
@@ -74,6 +83,7 @@ public sealed class NeuralizedDeepSoftClustering : INeuralizedClustering
         return new NeonForward(fw.Clusters.MoveToOuterDisposeScope(), fw.H.MoveToOuterDisposeScope(), fw.Competitors.MoveToOuterDisposeScope(), fw.F.MoveToOuterDisposeScope());
     }
 
+    /// <inheritdoc/>
     public Tensor F(Tensor x, Tensor? clusters = null) { using var fw = Forward(x, clusters); return fw.F.clone(); }
 
     /// <summary>Relevance of each representation dimension a_i (= input feature when Ψ is the identity).</summary>

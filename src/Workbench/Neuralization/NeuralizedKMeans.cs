@@ -23,9 +23,13 @@ public sealed class NeuralizedKMeans : INeuralizedClustering
         Centroids = centroids; Scale = scale;
     }
 
+    /// <summary>The centroids μ, [K,d].</summary>
     public Tensor Centroids { get; }
+    /// <summary>The factor applied to layer 1: 1 for k-means, τ for relative soft k-means (App. E-A).</summary>
     public double Scale { get; }
+    /// <inheritdoc/>
     public int K => (int)Centroids.shape[0];
+    /// <summary>Number of input features d.</summary>
     public long Dimensions => Centroids.shape[1];
 
     /// <summary>Layer 1 for cluster <paramref name="c"/>, explicitly: Weight [K,d] (row c zero), Bias [K], Competitors [K].</summary>

@@ -41,10 +41,15 @@ public sealed class NeuralizedKernelKMeans : INeuralizedClustering
         Members = SupportLabels.unsqueeze(0).eq(arange(K, device: support.device).unsqueeze(1)); // [K,S]
     }
 
+    /// <summary>The support vectors u_j, [S,d].</summary>
     public Tensor Support { get; }
+    /// <summary>Cluster of each support vector, [S] int64.</summary>
     public Tensor SupportLabels { get; }
+    /// <summary>γ of both LME pools (Eq. 7).</summary>
     public double Gamma { get; }
+    /// <inheritdoc/>
     public int K { get; }
+    /// <summary>Number of input features d.</summary>
     public long Dimensions => Support.shape[1];
     /// <summary>[K,S] membership mask: Members[k,s] iff support vector s belongs to cluster k.</summary>
     public Tensor Members { get; }
@@ -103,6 +108,7 @@ public sealed class NeuralizedKernelKMeans : INeuralizedClustering
         return new NeonForward(c.MoveToOuterDisposeScope(), hk.MoveToOuterDisposeScope(), comp.MoveToOuterDisposeScope(), f.MoveToOuterDisposeScope());
     }
 
+    /// <inheritdoc/>
     public Tensor F(Tensor x, Tensor? clusters = null) { using var fw = Forward(x, clusters); return fw.F.clone(); }
 
     (Tensor c, Tensor d, Tensor hj, Tensor hk, Tensor comp, Tensor f) ForwardCore(Tensor x, Tensor? clusters)
@@ -168,6 +174,7 @@ public sealed class NeuralizedKernelKMeans : INeuralizedClustering
 /// </summary>
 public sealed record KernelLayers(Tensor Clusters, Tensor H1, Tensor H2, Tensor H3, Tensor F) : IDisposable
 {
+    /// <summary>Disposes the five tensors.</summary>
     public void Dispose() { Clusters.Dispose(); H1.Dispose(); H2.Dispose(); H3.Dispose(); F.Dispose(); }
 }
 

@@ -16,6 +16,9 @@ namespace Workbench.Neuralization;
 /// </summary>
 public sealed class NeuralizedSoftKMeans : INeuralizedClustering
 {
+    /// <param name="centroids">μ, [K,d], K ≥ 2</param>
+    /// <param name="stiffness">τ &gt; 0 of the softmax (Eq. 31)</param>
+    /// <param name="theta">θ in (0, 1) for the absolute decision p_c &gt; θ (Eq. 28); null for the relative one (Eq. 24)</param>
     public NeuralizedSoftKMeans(Tensor centroids, double stiffness, double? theta = null)
     {
         Clustering.Distances.CheckData(centroids, "centroids");
@@ -26,6 +29,7 @@ public sealed class NeuralizedSoftKMeans : INeuralizedClustering
         Offset = theta is { } th ? -Math.Log(K - 1) + Math.Log((1 - th) / th) : 0.0;
     }
 
+    /// <summary>The centroids μ, [K,d].</summary>
     public Tensor Centroids { get; }
     /// <summary>τ (Eq. 31).</summary>
     public double Stiffness { get; }
@@ -33,8 +37,11 @@ public sealed class NeuralizedSoftKMeans : INeuralizedClustering
     public double? Theta { get; }
     /// <summary>The bias added to every h_k by the absolute model: −log(K−1) + log((1−θ)/θ).</summary>
     public double Offset { get; }
+    /// <summary>Whether the model explains the absolute decision p_c &gt; θ (true) or the relative one (false).</summary>
     public bool IsAbsolute => Theta is not null;
+    /// <inheritdoc/>
     public int K => (int)Centroids.shape[0];
+    /// <summary>Number of input features d.</summary>
     public long Dimensions => Centroids.shape[1];
 
     /// <summary>Layer 1 for cluster c: Weight [K,d] = 2τ(μ_c − μ_k), Bias [K].</summary>
@@ -54,6 +61,7 @@ public sealed class NeuralizedSoftKMeans : INeuralizedClustering
     /// <summary>Relative: argmax_k p_k. Absolute: argmax_k p_k as well (the cluster whose threshold test is explained).</summary>
     public Tensor Predict(Tensor x) { using var s = NewDisposeScope(); return LogProba(x).argmax(1).MoveToOuterDisposeScope(); }
 
+    /// <summary>Forward pass for <paramref name="clusters"/> (default: argmax_k p_k): h_k [N,K] and f_c [N] (Eq. 24 or 28).</summary>
     public NeonForward Forward(Tensor x, Tensor? clusters = null)
     {
         using var scope = NewDisposeScope();
@@ -67,6 +75,7 @@ public sealed class NeuralizedSoftKMeans : INeuralizedClustering
         return new NeonForward(c.MoveToOuterDisposeScope(), h.MoveToOuterDisposeScope(), comp.MoveToOuterDisposeScope(), f.MoveToOuterDisposeScope());
     }
 
+    /// <inheritdoc/>
     public Tensor F(Tensor x, Tensor? clusters = null) { using var fw = Forward(x, clusters); return fw.F.clone(); }
 
     /// <summary>NEON with stiffness <paramref name="beta"/> in the pool (for the absolute model the pool's own stiffness 1 is the natural choice, footnote 1).</summary>

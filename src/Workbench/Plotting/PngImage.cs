@@ -1,8 +1,13 @@
 namespace Workbench.Plotting;
 
 /// <summary>A PNG image (bytes and size); notebooks show it as image/png.</summary>
+/// <param name="Bytes">The encoded PNG file.</param>
+/// <param name="Width">Width in pixels.</param>
+/// <param name="Height">Height in pixels.</param>
+/// <param name="Path">The file it was read from or saved to, if any.</param>
 public sealed record PngImage(byte[] Bytes, int Width, int Height, string? Path = null)
 {
+    /// <summary>Reads a PNG file and its width and height from the IHDR chunk; throws if it is not a PNG.</summary>
     public static PngImage Load(string path)
     {
         var bytes = File.ReadAllBytes(path);
@@ -13,5 +18,6 @@ public sealed record PngImage(byte[] Bytes, int Width, int Height, string? Path 
         return new PngImage(bytes, w, h, path);
     }
 
+    /// <summary><c>PNG W×H path</c>.</summary>
     public override string ToString() => $"PNG {Width}×{Height}{(Path is null ? "" : " " + Path)}";
 }

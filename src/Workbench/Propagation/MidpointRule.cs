@@ -22,25 +22,6 @@ public static class MidpointRule
         return r.MoveToOuterDisposeScope();
     }
 
-    /// <summary>
-    /// Literal Eq. (4) for one point: R_i = Σ_k (x_i − m_ik) w_ik / Σ_i (x_i − m_ik) w_ik · R_k.
-    /// <paramref name="w"/> and <paramref name="m"/> are [K,d]; <paramref name="rk"/> [K] (zero for neurons not pooled).
-    /// A reference for tests and the per-point baseline.
-    /// </summary>
-    public static double[] Reference(double[] x, double[,] w, double[,] m, double[] rk)
-    {
-        int kk = w.GetLength(0), d = x.Length;
-        var r = new double[d];
-        for (int k = 0; k < kk; k++)
-        {
-            if (rk[k] == 0) continue;
-            double den = 0;
-            for (int i = 0; i < d; i++) den += (x[i] - m[k, i]) * w[k, i];
-            for (int i = 0; i < d; i++) r[i] += (x[i] - m[k, i]) * w[k, i] / den * rk[k];
-        }
-        return r;
-    }
-
     /// <summary>q = R / h with |h| below <paramref name="eps"/> moved to ±eps, so relevance landing on a (near-)inactive neuron stays finite.</summary>
     public static Tensor SafeRatio(Tensor r, Tensor h, double eps = 1e-12)
     {

@@ -6,6 +6,7 @@ namespace Workbench.Reporting;
 /// </summary>
 public static class Artifacts
 {
+    /// <summary>The artifacts folder's full path (see the class summary for how it is found).</summary>
     public static string Root
     {
         get

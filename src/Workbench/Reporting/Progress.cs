@@ -37,6 +37,7 @@ public static class Progress
         set => LocalEnabled.Value = value;
     }
 
+    /// <summary>Starts a bar of <paramref name="total"/> steps titled <paramref name="title"/>; dispose it when the loop ends.</summary>
     public static ProgressBar Start(string title, long total) => new(title, total, Enabled ? ViewFactory() : null);
 
     /// <summary>Enumerates <paramref name="items"/> and reports each step.</summary>
@@ -65,17 +66,23 @@ public sealed class ProgressBar : IDisposable
         _view?.Update(0, total, title, null, TimeSpan.Zero, false);
     }
 
+    /// <summary>What the loop does (e.g. <c>k-means restarts</c>).</summary>
     public string Title { get; }
+    /// <summary>Number of steps the loop has.</summary>
     public long Total { get; }
+    /// <summary>Steps done so far (the last value reported).</summary>
     public long Done { get; private set; }
+    /// <summary>The last status text reported (loss, inertia…), or null.</summary>
     public string? Status { get; private set; }
 
+    /// <summary>Records that <paramref name="done"/> steps are done; a null <paramref name="status"/> keeps the previous one.</summary>
     public void Report(long done, string? status = null)
     {
         Done = done; Status = status ?? Status;
         _view?.Update(done, Total, Title, Status, _clock.Elapsed, false);
     }
 
+    /// <summary>Draws the final state once (later calls do nothing); a null <paramref name="status"/> keeps the previous one.</summary>
     public void Finish(string? status = null)
     {
         if (_finished) return;
@@ -84,6 +91,7 @@ public sealed class ProgressBar : IDisposable
         _view?.Update(Done, Total, Title, Status, _clock.Elapsed, true);
     }
 
+    /// <summary>Same as <see cref="Finish"/> without a new status.</summary>
     public void Dispose() => Finish();
 }
 
@@ -93,6 +101,7 @@ public sealed class TextProgressView(TextWriter writer) : IProgressView
     long _lastDecile = -1;
     TimeSpan _lastWrite = TimeSpan.FromSeconds(-10);
 
+    /// <inheritdoc/>
     public void Update(long done, long total, string title, string? status, TimeSpan elapsed, bool finished)
     {
         long decile = total > 0 ? done * 10 / total : 0;
@@ -103,8 +112,11 @@ public sealed class TextProgressView(TextWriter writer) : IProgressView
     }
 }
 
+/// <summary>The one-line text form of a bar, shared by the text view and the notebook host.</summary>
 public static class ProgressText
 {
+    /// <summary><c>title [####......] done/total 12.3s  status  done</c>: a 20-character bar, elapsed seconds, the status
+    /// if any, and <c>done</c> when finished.</summary>
     public static string Line(long done, long total, string title, string? status, TimeSpan elapsed, bool finished)
     {
         const int width = 20;

@@ -95,7 +95,7 @@ public class NeuralizedKMeansTests
                     double z = Enumerable.Range(0, k).Where(j => j != c[n]).Sum(j => Math.Exp(-beta * (h[j] - hmin)));
                     for (int j = 0; j < k; j++) if (j != c[n]) rk[j] = Math.Exp(-beta * (h[j] - hmin)) / z * f[n];
                 }
-                var expected = MidpointRule.Reference(xn, w, m, rk);
+                var expected = Tests.Propagation.MidpointReference.Relevance(xn, w, m, rk);
                 var got = Row(e.Relevance, n);
                 for (int i = 0; i < d; i++) Assert.True(Math.Abs(expected[i] - got[i]) < 1e-9 * (1 + Math.Abs(expected[i])));
                 var gotRk = Row(e.NeuronRelevance, n);

@@ -103,7 +103,7 @@ public class NeuralizedKernelKMeansTests
                     mid[p, a] = (u[i, a].item<double>() + u[j, a].item<double>()) / 2;
                 }
             }
-            var expected = MidpointRule.Reference(Row(x, n), w, mid, rPair);                    // Eq. (4)
+            var expected = Tests.Propagation.MidpointReference.Relevance(Row(x, n), w, mid, rPair);                    // Eq. (4)
             var got = Row(e.Relevance, n);
             for (int a = 0; a < d; a++)
                 Assert.True(Math.Abs(expected[a] - got[a]) < 1e-8 * (1 + Math.Abs(expected[a])), $"feature {a}: {expected[a]} vs {got[a]}");

@@ -5,7 +5,17 @@ using SharpCompress.Compressors.Xz;
 namespace Workbench.Datasets.Formats;
 
 /// <summary>How a file is compressed, told by its first bytes (not by its name).</summary>
-public enum CompressionKind { None, Gzip, Xz, Bzip2 }
+public enum CompressionKind
+{
+    /// <summary>Not compressed (no known magic bytes).</summary>
+    None,
+    /// <summary>gzip (1f 8b).</summary>
+    Gzip,
+    /// <summary>xz (fd 37 7a 58 5a 00).</summary>
+    Xz,
+    /// <summary>bzip2 ("BZh").</summary>
+    Bzip2,
+}
 
 /// <summary>Reads whole files, undoing gzip, xz or bzip2 compression detected from the magic bytes.</summary>
 public static class Compression

@@ -4,5 +4,6 @@ namespace Workbench.Datasets.Formats;
 /// the offset (when known) and what was expected there.</summary>
 public sealed class DataFormatException : Exception
 {
+    /// <summary>A format error with its message (file, offset, what was expected) and the underlying exception if any.</summary>
     public DataFormatException(string message, Exception? inner = null) : base(message, inner) { }
 }

@@ -12,6 +12,7 @@ public sealed record IdxArray(int[] Shape, byte[] Data)
 /// <summary>Reads IDX files (<c>*-idx3-ubyte</c>, <c>*-idx1-ubyte</c>), gzip-compressed or not.</summary>
 public static class IdxReader
 {
+    /// <summary>Reads the IDX file at <paramref name="path"/> (gzip-compressed or not).</summary>
     public static IdxArray Read(string path) => Read(Compression.ReadAllBytes(path), Path.GetFileName(path));
 
     /// <summary>Parses decompressed IDX bytes: magic 0x00 0x00, type 0x08 (unsigned byte), rank, sizes, data.</summary>

@@ -6,6 +6,7 @@ namespace Workbench.Datasets.Formats;
 /// list of 784 values in [0, 1] per image.</summary>
 public static class MnistJsonReader
 {
+    /// <summary>Values per image: 28 × 28.</summary>
     public const int Pixels = 28 * 28;
 
     /// <summary>The images of <paramref name="path"/> as rows of <see cref="Pixels"/> values.</summary>
@@ -15,6 +16,7 @@ public static class MnistJsonReader
         return Parse(bytes, Path.GetFileName(path));
     }
 
+    /// <summary>Parses the bytes of one digit file; <paramref name="name"/> is used in error messages.</summary>
     public static double[][] Parse(byte[] json, string name)
     {
         // A streaming reader: the ten files hold 7.8 million numbers.

@@ -1,3 +1,4 @@
+// One file (~410 lines): one recursive-descent reader over one cursor, mirroring serialize.c's ReadItem switch.
 using System.Buffers.Binary;
 using System.Text;
 
@@ -9,7 +10,7 @@ namespace Workbench.Datasets.Formats;
 /// gzip, xz or bzip2 or not at all. Follows R's <c>src/main/serialize.c</c> (<c>ReadItem</c>); byte code and
 /// memory-mapped ALTREP objects are refused with a clear error.
 /// </summary>
-public sealed class RDataReader
+internal sealed class RDataReader
 {
     // serialize.c pseudo-SEXP types
     const int REFSXP = 255, NILVALUE_SXP = 254, GLOBALENV_SXP = 253, UNBOUNDVALUE_SXP = 252, MISSINGARG_SXP = 251,

@@ -1,7 +1,7 @@
 namespace Workbench.Datasets.Formats;
 
 /// <summary>R's SEXP type codes as they appear in serialized data (R Internals §1.1, serialize.c).</summary>
-public enum RType
+internal enum RType
 {
     Nil = 0, Symbol = 1, PairList = 2, Closure = 3, Environment = 4, Promise = 5, Language = 6, Special = 7, Builtin = 8,
     Char = 9, Logical = 10, Integer = 13, Double = 14, Complex = 15, String = 16, Dots = 17, Any = 18, List = 19,
@@ -9,7 +9,7 @@ public enum RType
 }
 
 /// <summary>A value read from R's serialization format: a vector, list, environment, S4 object… with its attributes.</summary>
-public abstract class RObject
+internal abstract class RObject
 {
     /// <summary>R's SEXP type.</summary>
     public abstract RType Type { get; }
@@ -44,7 +44,7 @@ public abstract class RObject
 }
 
 /// <summary>R's <c>NULL</c>.</summary>
-public sealed class RNull : RObject
+internal sealed class RNull : RObject
 {
     public static readonly RNull Instance = new();
     RNull() { }
@@ -52,7 +52,7 @@ public sealed class RNull : RObject
 }
 
 /// <summary>A symbol (a name).</summary>
-public sealed class RSymbol(string name) : RObject
+internal sealed class RSymbol(string name) : RObject
 {
     public string Name { get; } = name;
     public override RType Type => RType.Symbol;
@@ -60,7 +60,7 @@ public sealed class RSymbol(string name) : RObject
 }
 
 /// <summary>A pair list (LISTSXP), or code (LANGSXP, closures…) kept as its parts; tags are the element names.</summary>
-public sealed class RPairList(RType type) : RObject
+internal sealed class RPairList(RType type) : RObject
 {
     public override RType Type { get; } = type;
     public List<KeyValuePair<string?, RObject>> Items { get; } = [];
@@ -68,7 +68,7 @@ public sealed class RPairList(RType type) : RObject
 }
 
 /// <summary>An integer vector (INTSXP); <see cref="NA"/> marks missing values. A factor is an integer vector with levels.</summary>
-public sealed class RIntegers(int[] values) : RObject
+internal sealed class RIntegers(int[] values) : RObject
 {
     /// <summary>R's NA_integer_.</summary>
     public const int NA = int.MinValue;
@@ -78,7 +78,7 @@ public sealed class RIntegers(int[] values) : RObject
 }
 
 /// <summary>A logical vector (LGLSXP): 0 = FALSE, 1 = TRUE, <see cref="RIntegers.NA"/> = NA.</summary>
-public sealed class RLogicals(int[] values) : RObject
+internal sealed class RLogicals(int[] values) : RObject
 {
     public int[] Values { get; } = values;
     public override RType Type => RType.Logical;
@@ -86,7 +86,7 @@ public sealed class RLogicals(int[] values) : RObject
 }
 
 /// <summary>A double vector (REALSXP). R's NA_real_ is a NaN with payload 1954 (<see cref="IsNA"/>); NaN is also missing.</summary>
-public sealed class RDoubles(double[] values) : RObject
+internal sealed class RDoubles(double[] values) : RObject
 {
     /// <summary>The bit pattern of R's NA_real_ (a NaN whose low word is 1954).</summary>
     public const long NABits = 0x7FF00000000007A2;
@@ -100,7 +100,7 @@ public sealed class RDoubles(double[] values) : RObject
 }
 
 /// <summary>A complex vector (CPLXSXP), stored as (re, im) pairs.</summary>
-public sealed class RComplexes(double[] reIm) : RObject
+internal sealed class RComplexes(double[] reIm) : RObject
 {
     public double[] ReIm { get; } = reIm;
     public override RType Type => RType.Complex;
@@ -108,7 +108,7 @@ public sealed class RComplexes(double[] reIm) : RObject
 }
 
 /// <summary>A character vector (STRSXP); null marks NA_character_.</summary>
-public sealed class RStrings(string?[] values) : RObject
+internal sealed class RStrings(string?[] values) : RObject
 {
     public string?[] Values { get; } = values;
     public override RType Type => RType.String;
@@ -116,7 +116,7 @@ public sealed class RStrings(string?[] values) : RObject
 }
 
 /// <summary>A raw vector (RAWSXP).</summary>
-public sealed class RRaw(byte[] values) : RObject
+internal sealed class RRaw(byte[] values) : RObject
 {
     public byte[] Values { get; } = values;
     public override RType Type => RType.Raw;
@@ -124,7 +124,7 @@ public sealed class RRaw(byte[] values) : RObject
 }
 
 /// <summary>A generic vector (VECSXP: list, data.frame) or expression vector.</summary>
-public sealed class RList(RType type, RObject[] items) : RObject
+internal sealed class RList(RType type, RObject[] items) : RObject
 {
     public override RType Type { get; } = type;
     public RObject[] Items { get; } = items;
@@ -144,7 +144,7 @@ public sealed class RList(RType type, RObject[] items) : RObject
 }
 
 /// <summary>An environment: its variables (from the frame list and the hash table).</summary>
-public sealed class REnvironment : RObject
+internal sealed class REnvironment : RObject
 {
     public override RType Type => RType.Environment;
     public bool Locked { get; internal set; }
@@ -154,7 +154,7 @@ public sealed class REnvironment : RObject
 }
 
 /// <summary>An S4 object (S4SXP): its slots are its attributes.</summary>
-public sealed class RS4Object : RObject
+internal sealed class RS4Object : RObject
 {
     public override RType Type => RType.S4;
     /// <summary>The slot <paramref name="name"/>, or null.</summary>
@@ -162,7 +162,7 @@ public sealed class RS4Object : RObject
 }
 
 /// <summary>A value the reader skips over but does not interpret (byte code, external pointers, builtins…).</summary>
-public sealed class ROpaque(RType type, string? note = null) : RObject
+internal sealed class ROpaque(RType type, string? note = null) : RObject
 {
     public override RType Type { get; } = type;
     public string? Note { get; } = note;

@@ -39,7 +39,7 @@ public static class Lrp
         var plan = new CanonicalPlan();
         foreach (var c in composite.Canonizers) c.Apply(model, plan);
         var leaves = LayerInfo.Leaves(model);
-        var rules = leaves.ToDictionary(l => l.Module, l => (l.Name, Rule: composite.RuleFor(l)), ReferenceEqualityComparer.Instance);
+        var rules = leaves.ToDictionary<LayerInfo, object, (string Name, IRule? Rule)>(l => l.Module, l => (l.Name, composite.RuleFor(l)), ReferenceEqualityComparer.Instance);
 
         using var scope = NewDisposeScope();
         var captured = new Dictionary<string, Tensor>();

@@ -26,6 +26,7 @@ public sealed record BooleanStudyRun(
 /// </summary>
 public static class BooleanStudy
 {
+    /// <summary>Number of Boolean input variables (v1…v10).</summary>
     public const int Features = 10;
 
     /// <summary>Feature names v1…v10.</summary>

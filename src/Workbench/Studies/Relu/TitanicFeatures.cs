@@ -46,6 +46,7 @@ public sealed class TitanicFeatures
     public int[] Survived { get; }
     /// <summary>Row key of each passenger in the raw frame.</summary>
     public int[] RowKeys { get; }
+    /// <summary>Number of passengers kept.</summary>
     public int Count => Survived.Length;
     /// <summary>Crew members dropped (class not 1st, 2nd or 3rd).</summary>
     public int CrewExcluded { get; }

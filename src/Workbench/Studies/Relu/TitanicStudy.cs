@@ -80,6 +80,15 @@ public sealed record TitanicStudyRun(
 public static class TitanicStudy
 {
     /// <summary>The paper-text setup with its settings overridable one by one (the workbench's call before issue 17).</summary>
+    /// <param name="features">The Table 1 features and survival labels.</param>
+    /// <param name="seed">Seed of the weights and batches; the train/test split uses <c>seed + 1</c>.</param>
+    /// <param name="activityL1">L1 activity regulariser on the first hidden layer (0.02 in the paper; 0 turns it off).</param>
+    /// <param name="testShare">Share of passengers held out for the test accuracy, in [0, 1).</param>
+    /// <param name="epochs">Training epochs.</param>
+    /// <param name="batchSize">Minibatch size.</param>
+    /// <param name="learningRate">Adam step size.</param>
+    /// <param name="hidden">Hidden widths (default [4, 2]).</param>
+    /// <param name="progress">Whether training reports through <see cref="Reporting.Progress"/>.</param>
     public static TitanicStudyRun Run(TitanicFeatures features, long seed, double activityL1 = 0.02, double testShare = 0.2,
                                       int epochs = 10, int batchSize = 100, double learningRate = 0.01, int[]? hidden = null, bool progress = true) =>
         Run(features, seed, TitanicSetup.PaperText with
