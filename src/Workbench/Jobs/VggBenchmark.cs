@@ -21,7 +21,7 @@ public static class VggBenchmark
     /// <summary>Runs the benchmark and prints a Markdown table to <paramref name="output"/>.</summary>
     /// <param name="size">image side (224 as torchvision)</param>
     /// <param name="batch">images in the batched runs (8 in the issue)</param>
-    /// <param name="reps">timed repetitions for one image after one warm-up (the median is reported); batched runs are timed once after their own warm-up</param>
+    /// <param name="reps">timed repetitions for one image after one warm-up (the median is reported); batched runs are timed once, without a warm-up of their own</param>
     /// <param name="threads">libtorch and PyTorch CPU threads (0 keeps the default)</param>
     /// <param name="python">a Python with torch (Debian: python3-torch) for the peer; skipped with a line when it fails</param>
     /// <param name="output">where the report goes</param>
@@ -32,6 +32,7 @@ public static class VggBenchmark
         Progress.Enabled = false;
         if (threads > 0) torch.set_num_threads(threads);
         output.WriteLine($"VGG-16 LRP benchmark: {size}×{size}, batch {batch}, {reps} reps; {torch.get_num_threads()} threads; {Environment.ProcessorCount} logical CPUs; load average {Load()}");
+        output.Flush();
         using var vgg = Vgg.Create(VggDepth.Vgg16, seed: 0, device: CPU);
         var g = Seeds.Generator(0);
         using var x1 = randn(new long[] { 1, 3, size, size }, generator: g);
@@ -45,9 +46,10 @@ public static class VggBenchmark
         var f1 = Time(() => Forward(x1), reps);
         var l1 = Time(() => Explain(x1, lrp0), reps);
         var e1 = Time(() => Explain(x1, egb), reps);
-        output.WriteLine($"one image done; load average {Load()}");
-        var fb = Time(() => Forward(xb), 1);
-        var eb = Time(() => Explain(xb, egb), 1);
+        output.WriteLine($"one image: forward {f1:F3} s, LRP-0 {l1:F3} s, EpsilonGammaBox {e1:F3} s; load average {Load()}");
+        output.Flush();
+        var fb = Time(() => Forward(xb), 1, warmUp: false);                      // code paths already warm from the runs above
+        var eb = Time(() => Explain(xb, egb), 1, warmUp: false);
 
         var rows = new List<string[]>
         {
@@ -89,9 +91,9 @@ public static class VggBenchmark
 
     static string F(double v, string fmt = "F3") => double.IsNaN(v) ? "—" : v.ToString(fmt, CultureInfo.InvariantCulture);
 
-    static double Time(Action run, int reps)
+    static double Time(Action run, int reps, bool warmUp = true)
     {
-        run();                                                                     // warm-up
+        if (warmUp) run();
         var times = new List<double>();
         for (int i = 0; i < reps; i++)
         {
