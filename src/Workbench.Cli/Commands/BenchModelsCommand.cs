@@ -25,6 +25,15 @@ static class BenchModelsCommand
         foreach (var o in new Option[] { n, batch, epochs, threads, python }) cmd.Options.Add(o);
         cmd.SetAction(pr => TrainCnn(pr.GetValue(n), pr.GetValue(batch), pr.GetValue(epochs), pr.GetValue(threads), pr.GetValue(python)!, pr.InvocationConfiguration.Output));
         bench.Subcommands.Add(cmd);
+
+        var size = new Option<int>("--size") { Description = "Image side in pixels.", DefaultValueFactory = _ => 224 };
+        var vb = new Option<int>("--batch") { Description = "Images in the batched runs.", DefaultValueFactory = _ => 8 };
+        var reps = new Option<int>("--reps") { Description = "Timed repetitions for one image (median; after one warm-up).", DefaultValueFactory = _ => 3 };
+        var vt = new Option<int>("--threads") { Description = "CPU threads for libtorch and PyTorch; 0 keeps the default.", DefaultValueFactory = _ => 2 };
+        var vgg = new Command("vgg", "VGG-16 on the CPU: LRP explanation time against a forward pass, one image and a batch, beside PyTorch's forward and gradient × input.");
+        foreach (var o in new Option[] { size, vb, reps, vt, python }) vgg.Options.Add(o);
+        vgg.SetAction(pr => Workbench.Jobs.VggBenchmark.Run(pr.GetValue(size), pr.GetValue(vb), pr.GetValue(reps), pr.GetValue(vt), pr.GetValue(python)!, pr.InvocationConfiguration.Output));
+        bench.Subcommands.Add(vgg);
     }
 
     static double Load() => File.Exists("/proc/loadavg")

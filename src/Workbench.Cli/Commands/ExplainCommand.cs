@@ -33,8 +33,8 @@ static class ExplainCommand
         var layer = new Option<string?>("--layer") { Description = "Explain the cluster assignment of the location vectors at this layer, e.g. features.16 (with --cluster-k)." };
         var k = new Option<int?>("--cluster-k") { Description = "Number of k-means clusters of the location vectors at --layer (NEON Fig. 7 uses 8)." };
         var composite = new Option<string?>("--composite") { Description = "epsilon-gamma-box (default for --class), epsilon-plus, or neon-vgg (default for --layer)." };
-        var output = new Option<string>("--out") { Description = "Output .npy: the input relevance, with the input's shape.", Required = true };
-        var png = new Option<string?>("--png") { Description = "Also write a heatmap PNG (the first image's relevance summed over colour channels)." };
+        var output = new Option<string>("--out") { Description = "Output .npy: the input relevance, with the input's shape; with --layer/--cluster-k float32 [K, 3, H, W], one relevance map per cluster (cluster c's evidence f_c explained to the pixels).", Required = true };
+        var png = new Option<string?>("--png") { Description = "Also write a heatmap PNG (the first image's relevance summed over colour channels; with --cluster-k a grid of the K cluster maps, 4 per row)." };
         var seed = new Option<long>("--seed") { Description = "Seed of the k-means restarts (with --layer).", DefaultValueFactory = _ => 0 };
         var command = new Command("image", "LRP / NEON heatmaps of a VGG for an image.");
         foreach (var o in new Option[] { arch, weights, image, input, cls, layer, k, composite, output, png, seed }) command.Options.Add(o);
@@ -96,10 +96,15 @@ static partial class ExplainImage
         }
 
         var (relevance, what) = Explain(model, x, r, composite, layerIndex);
-        if (relevance.shape.SequenceEqual(x.shape) is false)
-            throw new InvalidOperationException($"The relevance has shape [{string.Join(", ", relevance.shape)}], not the input's [{string.Join(", ", x.shape)}].");
+        long[] expected = layerIndex is null ? x.shape : [r.ClusterK!.Value, x.shape[1], x.shape[2], x.shape[3]];
+        if (relevance.shape.SequenceEqual(expected) is false)
+            throw new InvalidOperationException($"The relevance has shape [{string.Join(", ", relevance.shape)}], not [{string.Join(", ", expected)}].");
         Npy.Write(r.Out, relevance);
-        if (r.Png is not null) Heatmaps.SavePng(r.Png, relevance[0]);
+        if (r.Png is not null)
+        {
+            if (layerIndex is null) Heatmaps.SavePng(r.Png, relevance[0]);
+            else Heatmaps.SaveGridPng(r.Png, relevance);
+        }
         stdout.WriteLine($"explain image: {r.Arch}, {(randomSeed is null ? r.Weights : $"random weights (seed {randomSeed})")}, input [{string.Join(", ", x.shape)}], " +
                          $"{what}, composite {composite}; wrote {r.Out}{(r.Png is null ? "" : " and " + r.Png)}.");
         return 0;

@@ -135,6 +135,18 @@ public sealed class Vgg : nn.Module<Tensor, Tensor>
         return classifier.call(h);
     }
 
+    /// <summary>
+    /// Ψ for NEON on a block: a <c>Sequential</c> of <see cref="Features"/>' layers 0 … <paramref name="layer"/> (e.g. "16", the end
+    /// of block 3 in VGG-16), sharing this model's modules and torchvision's names ("0", "1", …). Dispose the VGG, not this.
+    /// </summary>
+    public Sequential FeatureMap(string layer)
+    {
+        var children = features.named_children().ToList();
+        int end = children.FindIndex(c => c.name == layer);
+        if (end < 0) throw new ArgumentException($"features has no layer '{layer}'; it has 0..{children.Count - 1} (block ends: {string.Join(", ", BlockEnds)}).", nameof(layer));
+        return nn.Sequential(children.Take(end + 1).Select(c => (c.name, (nn.Module<Tensor, Tensor>)c.module)).ToArray());
+    }
+
     /// <summary>Output of <see cref="Features"/> up to and including child <paramref name="layer"/> (e.g. "16", the end of block 3 in VGG-16).</summary>
     public Tensor FeaturesUpTo(Tensor x, string layer)
     {

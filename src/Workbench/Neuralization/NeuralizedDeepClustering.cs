@@ -21,10 +21,11 @@ public sealed class NeuralizedDeepClustering
     /// <param name="featureMap">Ψ; its output is flattened to D = centroids.shape[1] features; put it in eval mode</param>
     /// <param name="centroids">μ in the representation space, [K,D]</param>
     /// <param name="soft">false: k-means on Ψ(x) (Prop. 1); true: deep soft clustering p ∝ exp(μ_kᵀΨ(x)), relative (Prop. 6)</param>
-    public NeuralizedDeepClustering(nn.Module<Tensor, Tensor> featureMap, Tensor centroids, bool soft = false)
+    /// <param name="theta">soft only: the absolute question p_c &gt; θ (Prop. 7); f_c = log(p_c/(1−p_c)) + log((1−θ)/θ)</param>
+    public NeuralizedDeepClustering(nn.Module<Tensor, Tensor> featureMap, Tensor centroids, bool soft = false, double? theta = null)
     {
         FeatureMap = featureMap;
-        Head = new DeepClusterHead(centroids, soft);
+        Head = new DeepClusterHead(centroids, soft, theta);
         Network = nn.Sequential(("features", featureMap), ("head", (nn.Module<Tensor, Tensor>)Head));
         Network.eval();
     }
@@ -53,7 +54,20 @@ public sealed class NeuralizedDeepClustering
     }
 
     /// <summary>The cluster of each input, [N] int64 (nearest centroid of Ψ(x) for k-means, largest logit for the soft model).</summary>
-    public Tensor Predict(Tensor x, Device? device = null) { using var s = NewDisposeScope(); return Outputs(x, device).argmax(1).MoveToOuterDisposeScope(); }
+    public Tensor Predict(Tensor x, Device? device = null)
+    {
+        using var s = NewDisposeScope();
+        if (Head.IsAbsolute) return LogProba(x, device).argmax(1).MoveToOuterDisposeScope();   // f_c may be ≤ 0 for every c
+        return Outputs(x, device).argmax(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Soft heads: log p_k(x) = log softmax_k(μ_kᵀΨ(x)), [N,K].</summary>
+    public Tensor LogProba(Tensor x, Device? device = null)
+    {
+        if (!Head.IsSoft) throw new InvalidOperationException("LogProba is defined for the soft heads (Props. 6–7); k-means assigns by distance (Predict).");
+        using var s = NewDisposeScope();
+        return Represent(x, device).matmul(Head.Centroids.T).log_softmax(1).MoveToOuterDisposeScope();
+    }
 
     /// <summary>f_c(x) for <paramref name="clusters"/> (default: each input's cluster), [N].</summary>
     public Tensor F(Tensor x, Tensor? clusters = null, Device? device = null)
@@ -66,15 +80,16 @@ public sealed class NeuralizedDeepClustering
 
     /// <summary>
     /// The composite for the whole network: the head's rules (min-take-most with <paramref name="beta"/>, midpoint) with
-    /// precedence over <paramref name="features"/>, the composite for Ψ.
+    /// precedence over <paramref name="features"/>, the composite for Ψ. The absolute soft head (Prop. 7) then reassigns
+    /// R_k ← R_k·h_k/f_c (§IV).
     /// </summary>
     public Composite Composite(Composite features, double beta) => features
         .Override("head.detect", new Midpoint(Head.Roots()))
-        .Override("head.pool", new MinTakeMostPool(beta));
+        .Override("head.pool", new MinTakeMostPool(beta, dissipate: Head.IsAbsolute));
 
     /// <summary>
     /// NEON: relevance of f_c through the head and Ψ. β defaults to the heuristic of Eq. (3) over this batch
-    /// (1 / mean f_c); <paramref name="layers"/> are names inside Ψ prefixed with <c>features.</c> (e.g. <c>features.pool2</c>).
+    /// (1 / mean f_c; for the absolute head give β, e.g. the LME pool's own stiffness 1); <paramref name="layers"/> are names inside Ψ prefixed with <c>features.</c> (e.g. <c>features.pool2</c>).
     /// Give <paramref name="composite"/> to replace the head rules too (it is then used as is).
     /// </summary>
     public LrpResult Explain(Tensor x, Composite features, double? beta = null, Tensor? clusters = null,
@@ -83,7 +98,7 @@ public sealed class NeuralizedDeepClustering
         var dev = Devices.Resolve(device);
         x = x.to(dev);
         using var f = Outputs(x, dev);
-        using var c = Clusters(f, clusters);
+        using var c = clusters is null && Head.IsAbsolute ? Predict(x, dev) : Clusters(f, clusters);
         double b = beta ?? Stiffness.Heuristic(f.gather(1, c.unsqueeze(1)));
         var comp = composite ?? Composite(features, b);
         return Lrp.Explain(Network, x, comp, y => Lrp.OneHotTimesOutput(y, c), layers, dev);

@@ -11,10 +11,10 @@ public static class HeatmapGrid
 {
     /// <summary>
     /// <paramref name="images"/> [R,H,W] (or [R,1,H,W]) and <paramref name="heats"/> [R,C,H,W]; <paramref name="columns"/> names
-    /// the C methods, <paramref name="rows"/> the R images.
+    /// the C methods, <paramref name="rows"/> the R images; <paramref name="xTitle"/>/<paramref name="yTitle"/> title the axes.
     /// </summary>
     public static GenericChart Chart(Tensor images, Tensor heats, IReadOnlyList<string> columns, IReadOnlyList<string> rows,
-        string title = "", string colorscale = "RdBu_r", int tilePixels = 110)
+        string title = "", string colorscale = "RdBu_r", int tilePixels = 110, string xTitle = "input and rule", string yTitle = "image")
     {
         if (images.dim() == 4) images = images.squeeze(1);
         if (images.dim() != 3 || heats.dim() != 4)
@@ -50,7 +50,7 @@ public static class HeatmapGrid
         var xt = Enumerable.Range(0, (int)c + 1).Select(i => i * (w + gap) + w / 2.0).ToArray();
         var yt = Enumerable.Range(0, (int)r).Select(i => i * (h + gap) + h / 2.0).ToArray();
         return Figure.Chart(traces, title, "", "", (int)(tilePixels * (c + 1) + 200), (int)(tilePixels * r + 140),
-            xaxis: new { title = new { text = "input and rule" }, tickvals = xt, ticktext = new[] { "input" }.Concat(columns).ToArray(), showgrid = false, zeroline = false },
-            yaxis: new { title = new { text = "image" }, tickvals = yt, ticktext = rows.ToArray(), autorange = "reversed", scaleanchor = "x", showgrid = false, zeroline = false, automargin = true });
+            xaxis: new { title = new { text = xTitle }, tickvals = xt, ticktext = new[] { "input" }.Concat(columns).ToArray(), showgrid = false, zeroline = false },
+            yaxis: new { title = new { text = yTitle }, tickvals = yt, ticktext = rows.ToArray(), autorange = "reversed", scaleanchor = "x", showgrid = false, zeroline = false, automargin = true });
     }
 }

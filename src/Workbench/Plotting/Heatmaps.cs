@@ -32,4 +32,25 @@ public static class Heatmaps
         using var rgb = ToRgb(relevance);
         Images.WritePng(path, rgb);
     }
+
+    /// <summary>
+    /// Writes maps [K, H, W] or [K, C, H, W] (e.g. one relevance map per cluster) as one PNG: <see cref="ToRgb"/> of each (own
+    /// scale), laid out left to right in rows of <paramref name="columns"/>, separated by 4 grey pixels.
+    /// </summary>
+    public static void SaveGridPng(string path, Tensor maps, int columns = 4)
+    {
+        ArgumentNullException.ThrowIfNull(maps);
+        if (maps.dim() is not (3 or 4)) throw new ArgumentException($"A heatmap grid takes maps [K, H, W] or [K, C, H, W]; got [{string.Join(", ", maps.shape)}].", nameof(maps));
+        if (columns < 1) throw new ArgumentOutOfRangeException(nameof(columns), columns, "columns must be at least 1.");
+        using var scope = NewDisposeScope();
+        long k = maps.shape[0], h = maps.shape[^2], w = maps.shape[^1];
+        int cols = (int)Math.Min(columns, k), rows = (int)((k + cols - 1) / cols), gap = 4;
+        var canvas = full(new long[] { 3, rows * (h + gap) - gap, cols * (w + gap) - gap }, 0.6f);
+        for (int i = 0; i < k; i++)
+        {
+            long top = i / cols * (h + gap), left = i % cols * (w + gap);
+            canvas.narrow(1, top, h).narrow(2, left, w).copy_(ToRgb(maps[i]));
+        }
+        Images.WritePng(path, canvas);
+    }
 }

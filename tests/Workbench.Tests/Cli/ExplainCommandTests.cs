@@ -78,6 +78,38 @@ public sealed class ExplainCommandTests : IDisposable
     }
 
     [Fact]
+    public void ExplainsEachClusterOfTheLocationsAtALayer()
+    {
+        using var gen = new TorchSharp.torch.Generator(2);
+        Npy.Write(P("x.npy"), randn(1, 3, 48, 48, generator: gen));
+        var (code, stdout, err) = Run("explain", "image", "--arch", "vgg11", "--weights", "random:0", "--input", P("x.npy"),
+                                      "--layer", "features.5", "--cluster-k", "3", "--out", P("r.npy"), "--png", P("grid.png"));
+        Assert.True(code == 0, err);
+        Assert.Contains("k-means K = 3 on the 144 unit location vectors of features.5", stdout);
+        var r = Npy.Read(P("r.npy"));
+        Assert.Equal(new long[] { 3, 3, 48, 48 }, r.shape);                     // [K, 3, H, W]
+        Assert.True(r.isfinite().all().item<bool>());
+        // torchvision's init has zero conv biases, so γ and z^B conserve: every cluster's map sums to a positive f_c total
+        Assert.True(r.flatten(1).sum(new long[] { 1 }).gt(0).all().item<bool>());
+        Assert.True(new FileInfo(P("grid.png")).Length > 100);
+    }
+
+    [Fact]
+    public void ClusterArgumentsThatCannotWorkAreRefused()
+    {
+        string[] Base(params string[] more) => ["explain", "image", "--arch", "vgg11", "--weights", "random:0", "--out", P("r.npy"), .. more];
+        Npy.Write(P("x.npy"), randn(1, 3, 32, 32));
+        var e = Error(Base("--input", P("x.npy"), "--layer", "features.20", "--cluster-k", "2"));   // last pool: 1×1
+        Assert.Contains("more than the 1 locations of features.20", e);
+        e = Error(Base("--input", P("x.npy"), "--layer", "conv1", "--cluster-k", "2"));
+        Assert.Contains("features.0 … features.20", e);
+        Assert.Contains("block ends", e);
+        Npy.Write(P("two.npy"), randn(2, 3, 32, 32));
+        Assert.Contains("one image", Error(Base("--input", P("two.npy"), "--layer", "features.5", "--cluster-k", "2")));
+        Assert.False(File.Exists(P("r.npy")));
+    }
+
+    [Fact]
     public void NpyRoundTripsAndRefusesNaN()
     {
         var x = arange(24, dtype: ScalarType.Float32).reshape(2, 3, 4);

@@ -68,38 +68,48 @@ public class SoftClusteringTests
     public void DeepSoftClusteringProps6And7OnTopOfAFeatureMap(long seed, int d, int hidden, int k)
     {
         var g = Compute.Seeds.Generator(seed);
-        var w1 = randn(new long[] { d, hidden }, dtype: float64, generator: g);
-        var b1 = randn(new long[] { hidden }, dtype: float64, generator: g);
-        Func<Tensor, Tensor> psi = v => (v.matmul(w1) + b1).tanh();                     // Ψ, forward only (no dead units, so no exact ties)
+        var lin = nn.Linear(d, hidden, dtype: float64);
+        using (no_grad())
+        {
+            lin.weight.copy_(randn(new long[] { hidden, d }, dtype: float64, generator: g));
+            lin.bias!.copy_(randn(new long[] { hidden }, dtype: float64, generator: g));
+        }
+        var psi = nn.Sequential(("lin", lin), ("tanh", nn.Tanh()));                     // Ψ (no dead units, so no exact ties)
+        psi.eval();
         var mu = randn(new long[] { k, hidden }, dtype: float64, generator: g) * 0.5;
         var x = randn(new long[] { 200, d }, dtype: float64, generator: g);
-        var logp = psi(x).matmul(mu.T).log_softmax(1);
-        var rel = new NeuralizedDeepSoftClustering(mu, psi);
+        Tensor a;
+        using (no_grad()) a = psi.call(x);
+        var logp = a.matmul(mu.T).log_softmax(1);
+        var rel = new Neuralization.NeuralizedDeepClustering(psi, mu, soft: true);
+        Assert.True(MaxAbs(rel.LogProba(x, CPU) - logp) < 1e-12);
         for (int c = 0; c < k; c++)
         {
-            var f = rel.F(x, tensor((long)c));
+            var f = rel.F(x, tensor((long)c), CPU);
             var others = logp.index_select(1, tensor(Enumerable.Range(0, k).Where(j => j != c).Select(j => (long)j).ToArray()));
             Assert.True(MaxAbs(f - (logp[.., c] - others.amax(new long[] { 1 }))) < 1e-9);     // Prop. 6
             Assert.Equal(Longs(logp.argmax(1).eq(c)).Select(v => v == 1), Vec(f).Select(v => v > 0));
         }
-        using (var e = rel.Explain(x, 1.0))
-            Assert.True(MaxAbs(e.Relevance.sum(1) - e.F) < 1e-9);                              // conserved on a = Ψ(x)
+        var psiRules = Workbench.Propagation.Lrp.Composites.Uniform(new Workbench.Propagation.Lrp.Rules.Epsilon());
+        using (var e = rel.Explain(x, psiRules, 1.0, layers: new[] { "features" }, device: CPU))
+            Assert.True(MaxAbs(e.Layers["features"].sum(1) - e.OutputRelevance.sum(1)) < 1e-9);   // conserved on a = Ψ(x)
         foreach (var theta in new[] { 0.3, 0.6 })
         {
-            var abs = new NeuralizedDeepSoftClustering(mu, psi, theta);
+            var abs = new Neuralization.NeuralizedDeepClustering(psi, mu, soft: true, theta: theta);
+            Assert.Equal(Longs(logp.argmax(1)), Longs(abs.Predict(x, CPU)));
             for (int c = 0; c < k; c++)
             {
-                var f = abs.F(x, tensor((long)c));
+                var f = abs.F(x, tensor((long)c), CPU);
                 var lp = logp[.., c];
                 var others = logp.index_select(1, tensor(Enumerable.Range(0, k).Where(j => j != c).Select(j => (long)j).ToArray()));
                 var expected = lp - others.logsumexp(1) + Math.Log((1 - theta) / theta);    // Prop. 7
                 Assert.True(MaxAbs(f - expected) < 1e-8 * (1 + MaxAbs(expected)));
                 Assert.Equal(Vec(lp.exp()).Select(p => p > theta), Vec(f).Select(v => v > 0));
             }
-            // layer L+1 explicit weights: h = (μ_c − μ_k)ᵀa + b
-            var layer = abs.LayerLPlus1(0);
-            using var fw = abs.Forward(x, tensor(0L));
-            Assert.True(MaxAbs(psi(x).matmul(layer.Weight.T) + layer.Bias - fw.H) < 1e-10);
+            // layer L+1 explicit weights: h_ck = (μ_c − μ_k)ᵀa + b, b = −log(K−1) + log((1−θ)/θ)
+            Assert.Equal(-Math.Log(k - 1) + Math.Log((1 - theta) / theta), abs.Head.Offset, 12);
+            using var e = abs.Explain(x, psiRules, 1.0, layers: new[] { "features", "head.detect" }, device: CPU);
+            Assert.True(MaxAbs(e.Layers["features"].sum(1) - e.Layers["head.detect"].sum(1)) < 1e-9);   // Σ_i R_i = Σ_k R_k h_k / f_c
         }
     }
 }

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Workbench.Compute;
 using Workbench.Neuralization;
+using Workbench.Propagation;
 using Workbench.Propagation.Lrp;
 using Workbench.Propagation.Lrp.Rules;
 using static TorchSharp.torch;
@@ -44,15 +45,32 @@ public class DeepHeadTests
     }
 
     [Theory, InlineData(4L, 4, 3), InlineData(5L, 6, 5)]
-    public void SoftHeadWithTheIdentityReproducesTheRelativeDeepSoftModel(long seed, int d, int k)
+    public void SoftHeadsWithTheIdentityFollowEqs2And4Literally(long seed, int d, int k)
     {
+        // Props. 6–7 on a = x: h_ck = (μ_c − μ_k)ᵀa (+ b); R_k = softmin_β(h)_k f_c (absolute: × h_k / f_c);
+        // R_i = Σ_k a_i w_ik / (w_kᵀa) · R_k (midpoint rule with the root 0)
         var (x, mu) = Points(seed, 40, d, k);
-        var deep = new NeuralizedDeepClustering(nn.Identity(), mu, soft: true);
-        var flat = new NeuralizedDeepSoftClustering(mu);
-        Assert.Equal(Vec(flat.Predict(x)), Vec(deep.Predict(x, CPU)));
-        using var e0 = flat.Explain(x, 0.5);
-        using var e1 = deep.Explain(x, new Composite(), 0.5, device: CPU);
-        Close(Vec(e0.Relevance), Vec(e1.Relevance), 1e-8, "R");
+        foreach (var theta in new double?[] { null, 0.6 })
+        {
+            var deep = new NeuralizedDeepClustering(nn.Identity(), mu, soft: true, theta: theta);
+            var logits = x.matmul(mu.T);
+            Assert.Equal(Vec(logits.argmax(1)), Vec(deep.Predict(x, CPU)));
+            double beta = theta is null ? 0.5 : 1.0;
+            using var e = deep.Explain(x, new Composite(), beta, device: CPU);
+            var c = logits.argmax(1);
+            var w = mu.index_select(0, c).unsqueeze(1) - mu.unsqueeze(0);                   // [N,K,D]: μ_c − μ_k
+            var wa = (w * x.unsqueeze(1)).sum(new long[] { 2 });                             // [N,K]
+            double b = theta is { } t ? -Math.Log(k - 1) + Math.Log((1 - t) / t) : 0;
+            var h = wa + b;
+            var members = nn.functional.one_hot(c, k).eq(0);
+            var f = theta is null ? h.masked_fill(members.logical_not(), double.PositiveInfinity).amin(new long[] { 1 })
+                                  : Numerics.Lme.Pool(h, -1.0, 1, members);
+            Close(Vec(f), Vec(deep.F(x, device: CPU)), 1e-10, $"f_c θ={theta}");
+            var rk = MinTakeMost.Redistribute(h, members, f, beta);
+            if (theta is not null) rk = rk * h / f.unsqueeze(1);
+            var r = (x.unsqueeze(1) * w * (rk / wa.masked_fill(members.logical_not(), 1)).masked_fill(members.logical_not(), 0).unsqueeze(2)).sum(new long[] { 1 });
+            Close(Vec(r), Vec(e.Relevance), 1e-8, $"R θ={theta}");
+        }
     }
 
     [Fact]

@@ -36,20 +36,36 @@ public sealed class Gamma : IRule
         var wUp = w + Value * w.clamp(min: 0); var wDown = w + Value * w.clamp(max: 0);
         Tensor? bUp = b is null ? null : b + Value * b.clamp(min: 0);
         Tensor? bDown = b is null ? null : b + Value * b.clamp(max: 0);
-        var x0 = layer.Input.detach();
-        var xp = x0.clamp(min: 0); var xn = x0.clamp(max: 0);
+        var x = layer.Input; var x0 = x.detach();
+        // xg has x's value exactly (x − x0 = 0) and the gradient x0 ⊙ (·): one affine map of xg gives both the rule's
+        // denominator (its value, plus the bias) and its relevance map (its gradient), so each term costs one map, not two.
+        var xg = x0 + x0 * (x - x0);
         var z = layer.Output.detach();
-        Tensor denUp, denDown, jUp, jDown;
-        using (no_grad())
+        Tensor zUp, zDown;
+        if (x0.lt(0).any().item<bool>())
         {
-            denUp = layer.Apply(xp, wUp, bUp) + layer.Apply(xn, wDown, null);
-            denDown = layer.Apply(xp, wDown, bDown) + layer.Apply(xn, wUp, null);
+            var pos = x0.gt(0).to_type(x0.dtype);
+            var xgp = xg * pos; var xgn = xg - xgp;                                  // x⁺ and x⁻, gradients x⁺⊙, x⁻⊙
+            zUp = layer.Apply(xgp, wUp, null) + layer.Apply(xgn, wDown, null);      // (W↑x⁺ + W↓x⁻)
+            zDown = layer.Apply(xgp, wDown, null) + layer.Apply(xgn, wUp, null);    // (W↓x⁺ + W↑x⁻)
         }
-        var x = layer.Input;
-        jUp = layer.Apply(xp * x, wUp, null) + layer.Apply(xn * x, wDown, null);
-        jDown = layer.Apply(xp * x, wDown, null) + layer.Apply(xn * x, wUp, null);
+        else
+        {
+            zUp = layer.Apply(xg, wUp, null);                                        // x ≥ 0 (after a ReLU): x⁻ = 0
+            zDown = layer.Apply(xg, wDown, null);
+        }
+        var denUp = AddBias(zUp.detach(), bUp, layer.Module);
+        var denDown = AddBias(zDown.detach(), bDown, layer.Module);
         var sUp = z.gt(0).to_type(z.dtype) / Stabilizer.Stabilize(denUp, StabilizerEpsilon);
         var sDown = z.lt(0).to_type(z.dtype) / Stabilizer.Stabilize(denDown, StabilizerEpsilon);
-        return layer.Graft(jUp * sUp + jDown * sDown).MoveToOuterDisposeScope();
+        return layer.Graft(zUp * sUp + zDown * sDown).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>z + b with b broadcast along the output's channel axis (last for Linear, 1 for convolutions).</summary>
+    internal static Tensor AddBias(Tensor z, Tensor? b, nn.Module module)
+    {
+        if (b is null) return z;
+        if (module is TorchSharp.Modules.Linear) return z + b;
+        return z + b.reshape([-1, .. Enumerable.Repeat(1L, (int)z.dim() - 2)]);
     }
 }

@@ -7,6 +7,8 @@ namespace Workbench.Propagation.Lrp.Rules;
 /// The midpoint rule, NEON §II-B Eq. (4), for a fully connected layer whose neuron p has a known root m_p (h_p(m_p) = 0):
 /// R_i = Σ_p (x_i − m_pi) w_pi / Σ_i (x_i − m_pi) w_pi · R_p. For the k-means detection layer (Prop. 1) m_p is the midpoint
 /// (μ_c + μ_k)/2 and the denominator equals h_p exactly (w_pᵀm_p = −b_p); for a bias-free layer the root 0 makes it LRP-0.
+/// The denominator is computed as written, Σ_i (x_i − m_pi) w_pi, so Σ_i R_i = Σ_p R_p also when m_p is not a root (e.g. the
+/// root 0 of a biased layer, where the bias then keeps no relevance).
 /// </summary>
 public sealed class Midpoint : IRule
 {
@@ -35,8 +37,10 @@ public sealed class Midpoint : IRule
         using var scope = NewDisposeScope();
         var x = layer.Input; var x0 = x.detach();
         var m = Roots.to(w.device).to_type(w.dtype);
-        // Σ_i (x_i − m_pi) w_pi as a function of the gradient path x: (x0 ⊙ x)·w_p − x·(m_p ⊙ w_p); divided by h_p (exact)
+        // Σ_i (x_i − m_pi) w_pi as a function of the gradient path x: (x0 ⊙ x)·w_p − x·(m_p ⊙ w_p), over its value
         var j = layer.Apply(x0 * x, w, null) - layer.Apply(x, m * w, null);
-        return layer.Graft(Stabilizer.Divide(j, layer.Output.detach(), 0)).MoveToOuterDisposeScope();
+        Tensor den;
+        using (no_grad()) den = layer.Apply(x0, w, null) - (m * w).sum(1);
+        return layer.Graft(Stabilizer.Divide(j, den, 0)).MoveToOuterDisposeScope();
     }
 }
