@@ -18,7 +18,7 @@ namespace Workbench.Notebooks;
 /// <c>int P =&gt; …;</c>, <c>get =&gt; …;</c>, <c>n =&gt; …</c>) are turned into block bodies for this.</item>
 /// </list>
 /// Whether an expression-bodied lambda returns a value is not known from syntax when its body is a call, assignment,
-/// increment, <c>await</c> or <c>new</c>: <see cref="Rewrite"/> assumes it does (<c>return E;</c>); when that does not
+/// increment, <c>await</c> or <c>new</c>: <see cref="Rewrite(string)"/> assumes it does (<c>return E;</c>); when that does not
 /// compile, the session tries <see cref="RewriteCautiously"/>, which leaves expression-bodied lambdas as they are
 /// (and is the only choice for expression trees, whose lambdas cannot have block bodies).
 /// Inserted statements take no new lines, so compiler errors and tracebacks keep the cell's line numbers.
@@ -46,7 +46,7 @@ public sealed class CancellationRewriter : CSharpSyntaxRewriter
     /// <summary>Rewrites a cell's code, expression-bodied lambdas included (usable as <c>NotebookSessionOptions.RewriteCode</c>).</summary>
     public static string Rewrite(string code) => Rewrite(code, expressionLambdas: true);
 
-    /// <summary>As <see cref="Rewrite"/>, but expression-bodied lambdas are left alone (<c>NotebookSessionOptions.RewriteFallback</c>).</summary>
+    /// <summary>As <see cref="Rewrite(string)"/>, but expression-bodied lambdas are left alone (<c>NotebookSessionOptions.RewriteFallback</c>).</summary>
     public static string RewriteCautiously(string code) => Rewrite(code, expressionLambdas: false);
 
     static string Rewrite(string code, bool expressionLambdas)
