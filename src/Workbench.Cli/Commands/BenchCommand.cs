@@ -36,6 +36,7 @@ static class BenchCommand
         gradceam.SetAction(pr => GradCeamBench(pr.GetValue(gn), pr.GetValue(ge), pr.GetValue(python)!, pr.GetValue(threads), pr.InvocationConfiguration.Output));
         bench.Subcommands.Add(gradceam);
         BenchModelsCommand.AddTo(bench);
+        BenchNeonEvaluateCommand.AddTo(bench);
         return bench;
     }
 

@@ -88,10 +88,12 @@ public sealed class KMeans : Clusterer<KMeans>
         int it = 0;
         for (; it < maxIter; it++)
         {
+            using var step = NewDisposeScope(); // one iteration's [N,K] temporaries are freed before the next
             var d = Distances.Squared(x, c, xx);
             var (minD, lab) = d.min(1);
             bool same = labels is not null && lab.eq(labels).all().item<bool>();
-            labels = lab;
+            labels?.Dispose();
+            labels = lab.MoveToOuterDisposeScope();
             if (same) break; // strict convergence
             var counts = zeros(k, dtype: x.dtype, device: x.device).index_add_(0, lab, ones(n, dtype: x.dtype, device: x.device), 1);
             var sums = zeros_like(c).index_add_(0, lab, x, 1);
@@ -105,7 +107,8 @@ public sealed class KMeans : Clusterer<KMeans>
                 newC.index_copy_(0, emptyIdx, x.index_select(0, far));
             }
             var shift = (newC - c).pow(2).sum().ToDouble();
-            c = newC;
+            c.Dispose();
+            c = newC.MoveToOuterDisposeScope();
             if (shift <= tolAbs) { it++; break; }
         }
         var dFinal = Distances.Squared(x, c, xx);

@@ -40,6 +40,35 @@ public class CsvTests : IDisposable
     }
 
     [Fact]
+    public void StreamingMatchesWholeTextAcrossBufferBoundaries()
+    {
+        // The reader streams in 64 Ki-character chunks: put a doubled quote, a quoted newline and a CRLF on every
+        // offset around the boundary; the records must equal those of a tiny-buffer reader (one character per read).
+        for (int pad = 65_530; pad < 65_540; pad++)
+        {
+            string text = "h1,h2\n" + new string('x', pad) + ",\"a\"\"b\nc\"\r\n1,2\n";
+            var streamed = CsvReader.Parse(text, "t");
+            var byChar = CsvReader.Enumerate(new OneCharReader(text), "t").ToList();
+            Assert.Equal(3, streamed.Count);
+            Assert.Equal("a\"b\nc", streamed[1].Fields[1]);
+            Assert.Equal(new[] { 1, 2, 4 }, streamed.Select(r => r.Line));
+            Assert.Equal(streamed.Select(r => string.Join("|", r.Fields)), byChar.Select(r => string.Join("|", r.Fields)));
+        }
+    }
+
+    /// <summary>A reader that hands out one character per <c>Read</c>, so every character is a buffer boundary.</summary>
+    sealed class OneCharReader(string text) : TextReader
+    {
+        int _at;
+        public override int Read(char[] buffer, int index, int count)
+        {
+            if (_at >= text.Length || count == 0) return 0;
+            buffer[index] = text[_at++];
+            return 1;
+        }
+    }
+
+    [Fact]
     public void MissingValuesAreMissingWhenLenientAndAnErrorWhenStrict()
     {
         File.WriteAllText(P("na.csv"), "a,b\n1,2\nNA,4\n");

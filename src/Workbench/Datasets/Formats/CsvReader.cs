@@ -37,53 +37,81 @@ public static class CsvReader
     /// <summary>Every record of <paramref name="path"/> with its line number, after decompression.</summary>
     public static List<CsvRecord> ReadLines(string path, string? name = null)
     {
-        var bytes = Compression.ReadAllBytes(path);
-        return Parse(Encoding.UTF8.GetString(bytes), name ?? Path.GetFileName(path));
+        using var reader = OpenText(path);
+        return Enumerate(reader, name ?? Path.GetFileName(path)).ToList();
     }
 
     /// <summary>Splits CSV text into records; a line with an unterminated quote is an error naming the line.</summary>
     public static List<string[]> ParseRecords(string text, string name) => Parse(text, name).Select(r => r.Fields).ToList();
 
     /// <summary>Splits CSV text into records with the line each starts on; blank (or whitespace-only) lines are skipped.</summary>
-    public static List<CsvRecord> Parse(string text, string name)
+    public static List<CsvRecord> Parse(string text, string name) => Enumerate(new StringReader(text), name).ToList();
+
+    /// <summary>A reader over the decompressed text of <paramref name="path"/>: a plain file is streamed from disk, a
+    /// compressed one is decompressed into memory first.</summary>
+    public static TextReader OpenText(string path)
     {
-        var records = new List<CsvRecord>();
+        Stream stream;
+        try { stream = File.OpenRead(path); }
+        catch (FileNotFoundException) { throw new DataFormatException($"{path}: file not found."); }
+        var head = new byte[6];
+        int got = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (Compression.Detect(head.AsSpan(0, got)) == CompressionKind.None) return new StreamReader(stream, Encoding.UTF8);
+        stream.Dispose();
+        return new StreamReader(new MemoryStream(Compression.ReadAllBytes(path), writable: false), Encoding.UTF8);
+    }
+
+    /// <summary>The records of CSV text one at a time, with the line each starts on, without holding the text: the
+    /// streaming core of every mode. Blank lines are skipped; an unterminated quote is an error naming its line.</summary>
+    public static IEnumerable<CsvRecord> Enumerate(TextReader reader, string name)
+    {
         var fields = new List<string>();
         var field = new StringBuilder();
+        var buffer = new char[1 << 16];
         int line = 1, recordLine = 1;
-        bool inQuotes = false, quotedAny = false;
-        void EndRecord()
+        bool inQuotes = false, quotedAny = false, quoteInQuotes = false, first = true;
+        CsvRecord? EndRecord()
         {
             fields.Add(field.ToString());
-            if (quotedAny || fields.Count > 1 || fields[0].Trim().Length > 0) records.Add(new CsvRecord(recordLine, [.. fields]));
+            CsvRecord? record = quotedAny || fields.Count > 1 || fields[0].Trim().Length > 0 ? new CsvRecord(recordLine, [.. fields]) : null;
             fields.Clear(); field.Clear(); quotedAny = false;
+            return record;
         }
-        if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..]; // a UTF-8 byte-order mark is not part of the first name
-        for (int i = 0; i < text.Length; i++)
+        for (int read; (read = reader.Read(buffer, 0, buffer.Length)) > 0;)
         {
-            char c = text[i];
-            if (inQuotes)
+            int i = 0;
+            if (first) { first = false; if (buffer[0] == '\uFEFF') i = 1; } // a UTF-8 byte-order mark is not part of the first name
+            for (; i < read; i++)
             {
-                if (c == '"')
+                char c = buffer[i];
+                if (quoteInQuotes)
                 {
-                    if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
-                    else inQuotes = false;
+                    quoteInQuotes = false;
+                    if (c == '"') { field.Append('"'); continue; } // "" inside quotes is one quote
+                    inQuotes = false;                                // the quote closed the field; c is read normally
                 }
-                else { if (c == '\n') line++; field.Append(c); }
-                continue;
-            }
-            switch (c)
-            {
-                case '"': inQuotes = true; quotedAny = true; break;
-                case ',': fields.Add(field.ToString()); field.Clear(); break;
-                case '\r': break;
-                case '\n': EndRecord(); line++; recordLine = line; break;
-                default: field.Append(c); break;
+                if (inQuotes)
+                {
+                    if (c == '"') quoteInQuotes = true;
+                    else { if (c == '\n') line++; field.Append(c); }
+                    continue;
+                }
+                switch (c)
+                {
+                    case '"': inQuotes = true; quotedAny = true; break;
+                    case ',': fields.Add(field.ToString()); field.Clear(); break;
+                    case '\r': break;
+                    case '\n':
+                        if (EndRecord() is CsvRecord r) yield return r;
+                        line++; recordLine = line; break;
+                    default: field.Append(c); break;
+                }
             }
         }
+        if (quoteInQuotes) inQuotes = false;
         if (inQuotes) throw new DataFormatException($"{name}: line {recordLine}: a quoted field is not closed before the end of the file (truncated?).");
-        if (fields.Count > 0 || field.Length > 0 || quotedAny) EndRecord();
-        return records;
+        if ((fields.Count > 0 || field.Length > 0 || quotedAny) && EndRecord() is CsvRecord last) yield return last;
     }
 
     /// <summary>The header's names, trimmed; an empty or repeated name is an error.</summary>
@@ -150,27 +178,42 @@ public static class CsvReader
     }
 
     /// <summary>Strict mode: an all-numeric table with a header row. Missing values, text, NaN and infinity are errors
-    /// naming the row (0-based, after the header), the file line and the column.</summary>
+    /// naming the row (0-based, after the header), the file line and the column. The file is streamed twice (count the
+    /// rows, then parse each record straight into the matrix), so the peak is the matrix and one record.</summary>
     public static CsvTable ReadNumeric(string path)
     {
-        var (header, rows) = ReadWithHeader(path);
-        CheckWidth(rows, header.Length, path, hasHeader: true);
-        if (rows.Count == 0) throw new DataFormatException($"{path}: no data rows after the header.");
-        var values = new double[rows.Count, header.Length];
-        for (int r = 0; r < rows.Count; r++)
-        {
-            var (line, cells) = rows[r];
-            for (int c = 0; c < header.Length; c++)
+        if (!File.Exists(path))
+            throw new DataFormatException(Directory.Exists(path) ? $"{path} is a folder, not a CSV file." : $"{path}: file not found.");
+        string[]? header = null;
+        int rowCount = 0;
+        using (var reader = OpenText(path))
+            foreach (var record in Enumerate(reader, path))
             {
-                var cell = cells[c].Trim();
-                if (!TryNumber(cell, out var v))
-                    throw new DataFormatException($"{path}: row {r} (line {line}), column '{header[c]}': " +
-                        (IsMissing(cell) ? $"'{cell}' is a missing value; the command line needs every value (remove or impute the row)." : $"'{cell}' is not a number."));
-                if (!double.IsFinite(v))
-                    throw new DataFormatException($"{path}: row {r} (line {line}), column '{header[c]}': {cell} is not a finite number (NaN or infinity); remove or impute it.");
-                values[r, c] = v;
+                if (header is null) { header = Header(record, path); continue; }
+                if (record.Fields.Length != header.Length)
+                    throw new DataFormatException($"{path}: row {rowCount} (line {record.Line}) has {record.Fields.Length} fields but the header has {header.Length} columns.");
+                rowCount++;
             }
-        }
+        if (header is null) throw new DataFormatException($"{path}: the file is empty; expected a header row and data rows.");
+        if (rowCount == 0) throw new DataFormatException($"{path}: no data rows after the header.");
+        var values = new double[rowCount, header.Length];
+        int r = -2;
+        using (var reader = OpenText(path))
+            foreach (var (line, cells) in Enumerate(reader, path))
+            {
+                if (++r < 0) continue; // the header
+                if (r >= rowCount || cells.Length != header.Length) throw new DataFormatException($"{path} changed while it was being read; run again.");
+                for (int c = 0; c < header.Length; c++)
+                {
+                    var cell = cells[c].Trim();
+                    if (!TryNumber(cell, out var v))
+                        throw new DataFormatException($"{path}: row {r} (line {line}), column '{header[c]}': " +
+                            (IsMissing(cell) ? $"'{cell}' is a missing value; the command line needs every value (remove or impute the row)." : $"'{cell}' is not a number."));
+                    if (!double.IsFinite(v))
+                        throw new DataFormatException($"{path}: row {r} (line {line}), column '{header[c]}': {cell} is not a finite number (NaN or infinity); remove or impute it.");
+                    values[r, c] = v;
+                }
+            }
         return new CsvTable(path, header, values);
     }
 
