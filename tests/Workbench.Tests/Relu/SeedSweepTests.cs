@@ -3,6 +3,7 @@ using Workbench.Studies.Relu;
 
 namespace Workbench.Tests.Relu;
 
+[Collection("torch global state")]
 public class SeedSweepTests
 {
     [Fact]

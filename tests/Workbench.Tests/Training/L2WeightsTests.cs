@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace Workbench.Tests.Training;
 
 /// <summary><see cref="Regularizers.L2Weights"/>: Keras' <c>kernel_regularizer=l2(λ)</c> on chosen layers only.</summary>
+[Collection("torch global state")]
 public class L2WeightsTests
 {
     static Sequential Net(long seed)

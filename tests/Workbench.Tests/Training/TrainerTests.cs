@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Workbench.Tests.Training;
 
+[Collection("torch global state")]   // seeds torch's global generator; runs alone (see Relu/TorchGlobalState.cs)
 public class TrainerTests
 {
     // Three Gaussian blobs in 2-D, class = blob.
