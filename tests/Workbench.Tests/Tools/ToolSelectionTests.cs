@@ -9,7 +9,7 @@ public class ToolSelectionTests
     public void JupyterRunsTheTourAndTheFirstNotebookOfEachPaper()
     {
         var dir = Directory.CreateTempSubdirectory("wb-nbsel-").FullName;
-        foreach (var n in new[] { "00-tour.ipynb", "02-b.ipynb", "01-a.ipynb", "20-x.ipynb", "21-y.ipynb", "34-z.ipynb", "notes.ipynb" })
+        foreach (var n in new[] { "00-tour.ipynb", "02-b.ipynb", "01-a.ipynb", "10-c.ipynb", "20-x.ipynb", "21-y.ipynb", "34-z.ipynb", "notes.ipynb" })
             File.WriteAllText(Path.Combine(dir, n), "{}");
         Assert.Equal(new[] { "00-tour.ipynb", "01-a.ipynb", "20-x.ipynb", "34-z.ipynb" }, JupyterNotebooks.Selected(dir));
         Directory.Delete(dir, true);
