@@ -47,9 +47,15 @@ public class IdcTests(ITestOutputHelper output)
     public void RerunGivesTheSameLabels()
     {
         var data = IdcSynthetic.Generate(samples: 600, seed: 1);
-        var a = Synthetic(headEpochs: 5).Fit(data.X).Labels;
+        var fitted = Synthetic(headEpochs: 5).Fit(data.X);
+        var a = fitted.Labels;
         var b = Synthetic(headEpochs: 5).Fit(data.X).Labels;           // (short: determinism does not need convergence)
         Assert.True(a.eq(b).all().item<bool>());
+        // The fitted model keeps its state after Fit's dispose scope closes (the global gates' logits were once freed there).
+        var gg = fitted.GlobalGateValues();
+        Assert.Equal(new long[] { 4, 13 }, gg.shape);
+        Assert.True(gg.ge(0).all().item<bool>() && gg.le(1).all().item<bool>());
+        Assert.Equal(new long[] { data.X.shape[0], 4 }, fitted.PredictProba(data.X).shape);
     }
 
     [Fact]
