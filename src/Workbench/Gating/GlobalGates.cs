@@ -18,7 +18,13 @@ public sealed class GlobalGates : nn.Module<Tensor, Tensor>
     /// <param name="generator">draws the N(0, 0.01²) initialisation</param>
     public GlobalGates(long clusters, long features, Generator? generator = null) : base(nameof(GlobalGates))
     {
-        Logits = new Parameter(0.01 * randn(new[] { clusters, features }, generator: generator));
+        // Built outside any caller's dispose scope: a Parameter made from a managed tensor joins the active scope and would
+        // be freed when it closes (Idc.Fit runs in one), leaving the fitted module with an empty handle.
+        using (var init = NewDisposeScope())
+        {
+            Logits = new Parameter(0.01 * randn(new[] { clusters, features }, generator: generator));
+            Logits.DetachFromDisposeScope();
+        }
         register_parameter("logits", Logits);
     }
 

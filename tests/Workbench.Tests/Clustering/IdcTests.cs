@@ -9,21 +9,31 @@ namespace Workbench.Tests.ClusteringMethods;
 /// <summary>IDC on its synthetic set (Table 3 pass bar), determinism and bad input.</summary>
 public class IdcTests(ITestOutputHelper output)
 {
-    /// <summary>The synthetic configuration of notebook 50: Table 6's widths (encoder 13-10-8, head 8-2-4, H_g = 16), batch 256,
-    /// E_ng = 20, E_pre = 150, λ_loc = 20.</summary>
+    /// <summary>A configuration with Table 6's widths (encoder 13-10-8, head 8-2-4, H_g = 16), batch 256, E_ng = 20, E_pre = 150,
+    /// λ_loc = 20, for the determinism and bad-input tests (run short). On the full synthetic set its λ_loc closes every gate.</summary>
     internal static Idc Synthetic(int headEpochs = 150, long seed = 0) => new(4, hidden: new[] { 10 }, latent: 8, gatingHidden: 16,
         headHidden: 2, auxHidden: 16, epochs: 151 + headEpochs, pretrainEpochs: 20, gateEpochs: 150, globalGateEpoch: 151 + headEpochs / 2,
         batchSize: 256, lambdaLocal: 20, seed: seed);
 
-    [Fact(Skip = "Not reached yet: with Table 6's batch 800 and 50 stage-1 epochs we measured ACC 0.486, gate F1 0.301, " +
-                 "nuisance gates open; the batch-256 schedule of notebook 50 is being evaluated (see the branch report).")]
+    /// <summary>Notebook 50's configuration: the official code's schedule on Table 6's synthetic row (batch 800, E_ng = 10,
+    /// E_pre = 50, λ_loc = 1, head 8-2-4, τ = 100), stage 2 shortened to 300 epochs as the quick profile.</summary>
+    internal static Idc CodeSchedule(int headEpochs = 300, long seed = 0) => new(4, hidden: new[] { 10 }, latent: 8, gatingHidden: 16,
+        headHidden: 2, auxHidden: 16, epochs: 51 + headEpochs, pretrainEpochs: 10, gateEpochs: 50, globalGateEpoch: 51 + headEpochs / 2,
+        batchSize: 800, lambdaLocal: 1.0, seed: seed);
+
+    [Fact(Skip = "Not met, measured (seed 0, notebook 50): the code's schedule (batch 800, E_ng 10, E_pre 50, λ_loc 1, 300 head " +
+                 "epochs) gives ACC 0.507, gate F1 0.298, 11.5 of 13 gates still open after stage 1 (204 Adam steps at 1e-3 are " +
+                 "too few to close them), and the head uses 2 of its 4 clusters (also with H_c = 16: ACC 0.508). With a 10× stage-1 " +
+                 "rate the gates keep exactly x1–x3 (F1 0.800, k-means on the codes 0.994) but the head still uses 2 clusters " +
+                 "(ACC 0.457); τ = 1 instead of 100: 3 clusters, ACC 0.645; batch 256, E_pre 150, λ_loc 20 closes every gate " +
+                 "by epoch 84. See notebook 50's closing table.")]
     public void SyntheticPassBar()
     {
         var data = IdcSynthetic.Generate(seed: 0);
         Assert.Equal(13, data.X.shape[1]);
         int m = data.Labels.Count(l => l == 3);                        // every class cut to the size of class 3
         Assert.All(Enumerable.Range(0, 3), c => Assert.InRange(data.Labels.Count(l => l == c), m - 60, m));
-        var idc = Synthetic().Fit(data.X);
+        var idc = CodeSchedule().Fit(data.X);
         double acc = ClusterMetrics.Accuracy(data.Labels, idc.Labels.data<long>().ToArray());
         var gates = idc.LocalGates(data.X);
         var rec = InterpretabilityMetrics.Recovery(gates, data.Support);
@@ -39,9 +49,15 @@ public class IdcTests(ITestOutputHelper output)
     public void RerunGivesTheSameLabels()
     {
         var data = IdcSynthetic.Generate(samples: 600, seed: 1);
-        var a = Synthetic(headEpochs: 5).Fit(data.X).Labels;
+        var fitted = Synthetic(headEpochs: 5).Fit(data.X);
+        var a = fitted.Labels;
         var b = Synthetic(headEpochs: 5).Fit(data.X).Labels;           // (short: determinism does not need convergence)
         Assert.True(a.eq(b).all().item<bool>());
+        // The fitted model keeps its state after Fit's dispose scope closes (the global gates' logits were once freed there).
+        var gg = fitted.GlobalGateValues();
+        Assert.Equal(new long[] { 4, 13 }, gg.shape);
+        Assert.True(gg.ge(0).all().item<bool>() && gg.le(1).all().item<bool>());
+        Assert.Equal(new long[] { data.X.shape[0], 4 }, fitted.PredictProba(data.X).shape);
     }
 
     [Fact]
