@@ -20,7 +20,7 @@ public static class JupyterNotebooks
             .Select(t => (t.Name, Number: int.Parse(t.Match.Groups[1].Value)))
             .OrderBy(t => t.Number).ThenBy(t => t.Name, StringComparer.Ordinal).ToList();
         var tour = numbered.Where(t => t.Number == 0).Select(t => t.Name);
-        var firstOfEachPaper = numbered.Where(t => t.Number > 0).GroupBy(t => t.Number < 20 ? 0 : t.Number / 10) // 01–19 are all NEON.Select(g => g.First().Name);
+        var firstOfEachPaper = numbered.Where(t => t.Number > 0).GroupBy(t => t.Number < 20 ? 0 : t.Number / 10).Select(g => g.First().Name); // 01–19 are all NEON
         return tour.Concat(firstOfEachPaper).ToList();
     }
 }
