@@ -79,11 +79,12 @@ public sealed class DeepClusterHead : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor a) => pool.call(detect.call(flatten.call(a)));
 }
 
-/// <summary>f_c = min_{k≠c} h_ck over the detection outputs [N, K·K] (row c·K+k), giving [N,K].</summary>
-public sealed class CompetitorMinPool : nn.Module<Tensor, Tensor>, IMinPool
+/// <summary>The competitor pools' shared view of the detection outputs [N, K·K] (row c·K+k): h [N,K,K] and the
+/// members k ≠ c of each cluster c's pool.</summary>
+public abstract class CompetitorPool : nn.Module<Tensor, Tensor>, IMinPool
 {
-    /// <summary>The pool for K clusters.</summary>
-    public CompetitorMinPool(long k) : base(nameof(CompetitorMinPool)) { K = k; }
+    /// <summary>The pool for K clusters, named <paramref name="name"/>.</summary>
+    protected CompetitorPool(string name, long k) : base(name) { K = k; }
 
     /// <summary>Number of clusters.</summary>
     public long K { get; }
@@ -95,6 +96,13 @@ public sealed class CompetitorMinPool : nn.Module<Tensor, Tensor>, IMinPool
         var members = eye(K, dtype: ScalarType.Bool, device: input.device).logical_not().unsqueeze(0).expand(input.shape[0], K, K);
         return (h, members);
     }
+}
+
+/// <summary>f_c = min_{k≠c} h_ck over the detection outputs [N, K·K] (row c·K+k), giving [N,K].</summary>
+public sealed class CompetitorMinPool : CompetitorPool
+{
+    /// <summary>The pool for K clusters.</summary>
+    public CompetitorMinPool(long k) : base(nameof(CompetitorMinPool), k) { }
 
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
@@ -106,21 +114,10 @@ public sealed class CompetitorMinPool : nn.Module<Tensor, Tensor>, IMinPool
 }
 
 /// <summary>f_c = LME^{−1}_{k≠c} h_ck (NEON Eq. 7, the soft min of Prop. 7) over the detection outputs [N, K·K], giving [N,K].</summary>
-public sealed class CompetitorLmePool : nn.Module<Tensor, Tensor>, IMinPool
+public sealed class CompetitorLmePool : CompetitorPool
 {
     /// <summary>The pool for K clusters.</summary>
-    public CompetitorLmePool(long k) : base(nameof(CompetitorLmePool)) { K = k; }
-
-    /// <summary>Number of clusters.</summary>
-    public long K { get; }
-
-    /// <inheritdoc/>
-    public (Tensor H, Tensor Members) Pooled(Tensor input)
-    {
-        var h = input.reshape(input.shape[0], K, K);
-        var members = eye(K, dtype: ScalarType.Bool, device: input.device).logical_not().unsqueeze(0).expand(input.shape[0], K, K);
-        return (h, members);
-    }
+    public CompetitorLmePool(long k) : base(nameof(CompetitorLmePool), k) { }
 
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
