@@ -1,9 +1,9 @@
 using TorchSharp;
 using Workbench.Neuralization;
 using static TorchSharp.torch;
-using static Workbench.Tests.Neon.NeonTestData;
+using static Workbench.Tests.Fixtures.NeonTestData;
 
-namespace Workbench.Tests.Neon;
+namespace Workbench.Tests.Neuralization;
 
 /// <summary>App. E (soft k-means, relative and absolute) and Props. 6–7 (deep soft clustering on top of Ψ).</summary>
 public class SoftClusteringTests

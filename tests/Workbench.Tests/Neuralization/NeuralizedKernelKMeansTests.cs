@@ -3,9 +3,9 @@ using Workbench.Neuralization;
 using Workbench.Numerics;
 using Workbench.Propagation;
 using static TorchSharp.torch;
-using static Workbench.Tests.Neon.NeonTestData;
+using static Workbench.Tests.Fixtures.NeonTestData;
 
-namespace Workbench.Tests.Neon;
+namespace Workbench.Tests.Neuralization;
 
 /// <summary>Prop. 5 (four-layer network), App. D (LME identities), Prop. 4 (g_c), and the kernel propagation rules.</summary>
 public class NeuralizedKernelKMeansTests
