@@ -1,3 +1,4 @@
+using Workbench.Propagation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -64,6 +65,26 @@ static class NeonShared
         if (beta is { } b) return b;
         using var f = model.F(x);
         return Propagation.Stiffness.Heuristic(f);
+    }
+
+    /// <summary>The composite's top pool rule with β resolved: a min-take-most rule with β = null gets the heuristic of Eq. (3).</summary>
+    public static IPoolRule TopRule(NeonComposite composite, INeuralizedClustering model, Tensor x) =>
+        composite.Competitors is MinTakeMostRule { Beta: null } m ? m.Resolve(Beta(null, model, x)) : composite.Competitors;
+
+    /// <summary>
+    /// NEON through a network whose layer 1 compares each point's own centroid c with every centroid k
+    /// (k-means Prop. 1, soft k-means App. E): the composite's top pool rule (Eq. 2), §IV's dissipation for the absolute
+    /// (LME) pool, then its first-layer rule over the centroid pairs, scaled by <paramref name="scale"/> (the factor in
+    /// w_k). Returns R_k [N,K] and R [N,d] in the caller's dispose scope.
+    /// </summary>
+    public static (Tensor NeuronRelevance, Tensor Relevance) ExplainPairs(INeuralizedClustering model, Tensor x, NeonForward fw,
+        NeonComposite composite, Tensor centroids, double scale, double offset, bool lmePool)
+    {
+        var rk = TopRule(composite, model, x).Weights(fw.H, fw.Competitors) * fw.F.unsqueeze(-1);      // Eq. (2)
+        if (lmePool && composite.Dissipate) rk = Dissipation.Apply(rk, fw.H, fw.F);                     // R_k ← R_k·h_k/f_c (§IV)
+        var q = MidpointRule.SafeRatio(rk, composite.Detection.Denominator(fw.H, offset)).masked_fill(fw.Competitors.logical_not(), 0);
+        var r = scale * composite.Detection.Propagate(x, centroids, PairCoefficients(q, fw.Clusters));   // Eq. (4)
+        return (rk, r);
     }
 
     public static void CheckPoints(Tensor x, long d, string what)

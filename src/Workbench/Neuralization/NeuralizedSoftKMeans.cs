@@ -79,15 +79,16 @@ public sealed class NeuralizedSoftKMeans : INeuralizedClustering
     public Tensor F(Tensor x, Tensor? clusters = null) { using var fw = Forward(x, clusters); return fw.F.clone(); }
 
     /// <summary>NEON with stiffness <paramref name="beta"/> in the pool (for the absolute model the pool's own stiffness 1 is the natural choice, footnote 1).</summary>
-    public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null)
+    public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null) => Explain(x, NeonComposite.Default(beta), clusters);
+
+    /// <summary>NEON with the rules of <paramref name="composite"/>: the top pool rule, §IV's dissipation for the absolute model, the first-layer rule.</summary>
+    public NeonExplanation Explain(Tensor x, NeonComposite composite, Tensor? clusters = null)
     {
+        ArgumentNullException.ThrowIfNull(composite);
         using var scope = NewDisposeScope();
         x = Prepare(x);
         using var fw = Forward(x, clusters);
-        var rk = MinTakeMost.Redistribute(fw.H, fw.Competitors, fw.F, NeonShared.Beta(beta, this, x));       // Eq. (2)
-        if (IsAbsolute) rk = Dissipation.Apply(rk, fw.H, fw.F);                     // R_k ← R_k·h_k/f_c (§IV)
-        var q = MidpointRule.SafeRatio(rk, fw.H - Offset).masked_fill(fw.Competitors.logical_not(), 0);
-        var r = Stiffness * MidpointRule.Apply(x, Centroids, NeonShared.PairCoefficients(q, fw.Clusters)); // Eq. (4)
+        var (rk, r) = NeonShared.ExplainPairs(this, x, fw, composite, Centroids, Stiffness, Offset, lmePool: IsAbsolute);
         return new NeonExplanation(fw.Clusters.clone().MoveToOuterDisposeScope(), fw.F.clone().MoveToOuterDisposeScope(),
             rk.MoveToOuterDisposeScope(), r.MoveToOuterDisposeScope());
     }

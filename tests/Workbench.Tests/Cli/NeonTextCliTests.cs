@@ -2,6 +2,7 @@ using System.Globalization;
 using Workbench.Cli.Commands;
 using Workbench.Datasets.Formats;
 using Workbench.Reporting;
+using Workbench.Tests.Text;
 
 namespace Workbench.Tests.Cli;
 
