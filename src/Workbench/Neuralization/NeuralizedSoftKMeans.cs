@@ -67,12 +67,7 @@ public sealed class NeuralizedSoftKMeans : INeuralizedClustering
         using var scope = NewDisposeScope();
         x = Prepare(x);
         var c = NeonShared.Resolve(clusters, x.shape[0], () => Predict(x), x.device, K);
-        var h = new NeuralizedKMeans(Centroids, Stiffness).Layer1Forward(x, c) + Offset;
-        var comp = NeonShared.Competitors(c, K);
-        Tensor f = IsAbsolute
-            ? Lme.Pool(h, -1.0, 1, comp)                                                         // LME^{-1}_{k≠c}
-            : h.masked_fill(comp.logical_not(), double.PositiveInfinity).amin(new long[] { 1 }); // min_{k≠c}
-        return new NeonForward(c.MoveToOuterDisposeScope(), h.MoveToOuterDisposeScope(), comp.MoveToOuterDisposeScope(), f.MoveToOuterDisposeScope());
+        return NeonShared.PairForward(c, new NeuralizedKMeans(Centroids, Stiffness).Layer1Forward(x, c) + Offset, K, lmePool: IsAbsolute);
     }
 
     /// <inheritdoc/>
@@ -82,16 +77,8 @@ public sealed class NeuralizedSoftKMeans : INeuralizedClustering
     public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null) => Explain(x, NeonComposite.Default(beta), clusters);
 
     /// <summary>NEON with the rules of <paramref name="composite"/>: the top pool rule, §IV's dissipation for the absolute model, the first-layer rule.</summary>
-    public NeonExplanation Explain(Tensor x, NeonComposite composite, Tensor? clusters = null)
-    {
-        ArgumentNullException.ThrowIfNull(composite);
-        using var scope = NewDisposeScope();
-        x = Prepare(x);
-        using var fw = Forward(x, clusters);
-        var (rk, r) = NeonShared.ExplainPairs(this, x, fw, composite, Centroids, Stiffness, Offset, lmePool: IsAbsolute);
-        return new NeonExplanation(fw.Clusters.clone().MoveToOuterDisposeScope(), fw.F.clone().MoveToOuterDisposeScope(),
-            rk.MoveToOuterDisposeScope(), r.MoveToOuterDisposeScope());
-    }
+    public NeonExplanation Explain(Tensor x, NeonComposite composite, Tensor? clusters = null) =>
+        NeonShared.ExplainPairs(this, x, composite, clusters, Prepare, Forward, Centroids, Stiffness, Offset, lmePool: IsAbsolute);
 
     Tensor Prepare(Tensor x)
     {
