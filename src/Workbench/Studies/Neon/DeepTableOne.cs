@@ -55,7 +55,8 @@ public static class DeepTableOne
         var data = Dataset.Load("fashion-mnist", limit: trainImages + points, seed: (int)seed);
         using var images = data.Images();
         using var labels = data.LabelTensor();
-        var (cnn, how) = TrainedSmallCnn(images.narrow(0, 0, trainImages), labels.narrow(0, 0, trainImages), epochs, seed, channels1, channels2);
+        var (cnn, how) = TrainedSmallCnn(images.narrow(0, 0, trainImages), labels.narrow(0, 0, trainImages), epochs, seed, channels1, channels2,
+                                         dataKey: $"fmnist-sample{trainImages + points}");
         var heldOut = images.narrow(0, trainImages, points).clone();
         double acc;
         using (no_grad()) acc = cnn.call(heldOut).argmax(1).eq(labels.narrow(0, trainImages, points)).to_type(ScalarType.Float64).mean().ToDouble();
@@ -83,11 +84,12 @@ public static class DeepTableOne
 
     /// <summary>
     /// A <see cref="SmallCnn"/> trained with cross-entropy (Adam, lr 10⁻³, batch 64, seeded), or loaded from
-    /// <c>artifacts/models/</c> when this configuration was trained before; also says which.
+    /// <c>artifacts/models/</c> when this configuration (architecture, data key, size, epochs, seed) was trained before; also says which.
     /// </summary>
-    public static (SmallCnn Model, string How) TrainedSmallCnn(Tensor images, Tensor labels, int epochs, long seed, int channels1 = 16, int channels2 = 32)
+    /// <param name="dataKey">names the training data in the cache key (e.g. the sample it was drawn from)</param>
+    public static (SmallCnn Model, string How) TrainedSmallCnn(Tensor images, Tensor labels, int epochs, long seed, int channels1 = 16, int channels2 = 32, string dataKey = "data")
     {
-        var path = Artifacts.Path("models", $"smallcnn-{channels1}-{channels2}-n{images.shape[0]}-e{epochs}-seed{seed}.bin");
+        var path = Artifacts.Path("models", $"smallcnn-{channels1}-{channels2}-{dataKey}-n{images.shape[0]}-e{epochs}-seed{seed}.bin");
         var cnn = SmallCnn.Create(channels1, channels2, seed: seed);
         if (File.Exists(path))
         {
