@@ -1,3 +1,4 @@
+using TorchSharp;
 using Workbench.Compute;
 using Workbench.Evaluation;
 using static TorchSharp.torch;

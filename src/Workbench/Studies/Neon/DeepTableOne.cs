@@ -86,6 +86,12 @@ public static class DeepTableOne
     /// A <see cref="SmallCnn"/> trained with cross-entropy (Adam, lr 10⁻³, batch 64, seeded), or loaded from
     /// <c>artifacts/models/</c> when this configuration (architecture, data key, size, epochs, seed) was trained before; also says which.
     /// </summary>
+    /// <param name="images">training images [N,1,28,28]</param>
+    /// <param name="labels">their classes [N]</param>
+    /// <param name="epochs">passes over the images</param>
+    /// <param name="seed">seed of the initial weights and the batch order</param>
+    /// <param name="channels1">maps of block 1</param>
+    /// <param name="channels2">maps of block 2</param>
     /// <param name="dataKey">names the training data in the cache key (e.g. the sample it was drawn from)</param>
     public static (SmallCnn Model, string How) TrainedSmallCnn(Tensor images, Tensor labels, int epochs, long seed, int channels1 = 16, int channels2 = 32, string dataKey = "data")
     {
