@@ -28,10 +28,9 @@ public sealed class DeepUnitModel
         Centroids = centroids.detach();
         Scale = scale; Name = name;
         CentroidNorms = Centroids.pow(2).sum(1);
-        _neuralized = new Lazy<NeuralizedDeepClustering>(() => new NeuralizedDeepClustering(Upper, Centroids));
+        // built here, not on first use: a network created inside a caller's dispose scope would lose its weights with it
+        Neuralized = new NeuralizedDeepClustering(Upper, Centroids);
     }
-
-    readonly Lazy<NeuralizedDeepClustering> _neuralized;
 
     /// <summary>Ψ_upper.</summary>
     public nn.Module<Tensor, Tensor> Upper { get; }
@@ -45,8 +44,8 @@ public sealed class DeepUnitModel
     public string Name { get; }
     /// <summary>Number of clusters K.</summary>
     public long K => Centroids.shape[0];
-    /// <summary>The neuralized network Ψ_upper → head (Prop. 1), built on first use ([K·K, D] detection weights).</summary>
-    public NeuralizedDeepClustering Neuralized => _neuralized.Value;
+    /// <summary>The neuralized network Ψ_upper → head (Prop. 1; [K·K, D] detection weights).</summary>
+    public NeuralizedDeepClustering Neuralized { get; }
 
     /// <summary>ψ = Ψ_upper(a) flattened, [N,D] (no gradient), in chunks of <paramref name="batchSize"/>.</summary>
     public Tensor Represent(Tensor a, int batchSize = 1024)
