@@ -9,10 +9,13 @@ namespace Workbench.Evaluation;
 /// the channels one block below the clustering): order the maps by decreasing relevance R [B,C] (ties by index), and for
 /// j = 1..C keep the j most relevant maps, set the others to **zero** (the paper's imputation for deep models), and record
 /// g_c = 1 if the model still assigns the point to c. AUC = 100·(1/C)·Σ_j g_c. All C·B masked copies go through the model
-/// in batches of at most <c>maxBatch</c> rows (never one forward pass per step and point).
+/// in batches of at most <c>maxBatch</c> rows and about 32 M activation values (never one forward pass per step and point).
 /// </summary>
 public static class ChannelFlipping
 {
+    /// <summary>Activation values per forward pass (bounds memory for large maps, e.g. VGG-16 block 3).</summary>
+    internal const long MaxValuesPerPass = 1L << 25;
+
     /// <summary>
     /// The curves g_c(a⁽ʲ⁾), j = 1..C, as [B,C] float64 (column j−1 = step j) for activations <paramref name="a"/> [B,C,…]
     /// explained for <paramref name="clusters"/> [B] with <paramref name="relevance"/> [B,C]. <paramref name="predict"/> maps
@@ -33,13 +36,14 @@ public static class ChannelFlipping
         var rank = FeatureFlipping.Order(relevance.to(dev)).argsort(1);       // rank[b,i] = position of map i in the order
         var steps = arange(1, ch + 1, dtype: ScalarType.Int64, device: dev);
         long total = ch * b;                                                   // step-major: row r = step r / B, point r % B
+        long rowsPerPass = Math.Max(1, Math.Min(maxBatch, MaxValuesPerPass / Math.Max(1, a[0].numel())));
         var hits = new List<Tensor>();
         var unit = new long[a.dim() - 2];
         Array.Fill(unit, 1L);
-        for (long s = 0; s < total; s += maxBatch)
+        for (long s = 0; s < total; s += rowsPerPass)
         {
             using var inner = NewDisposeScope();
-            long e = Math.Min(total, s + maxBatch);
+            long e = Math.Min(total, s + rowsPerPass);
             var rows = arange(s, e, dtype: ScalarType.Int64, device: dev);
             var step = rows.div(b, rounding_mode: RoundingMode.floor);
             var point = rows.remainder(b);

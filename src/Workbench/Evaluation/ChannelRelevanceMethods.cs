@@ -29,12 +29,13 @@ public static class ChannelRelevanceMethods
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         long b = a.shape[0], ch = a.shape[1], total = b * ch;
+        long rowsPerPass = Math.Max(1, Math.Min(maxBatch, ChannelFlipping.MaxValuesPerPass / Math.Max(1, a[0].numel())));
         var f0 = model.F(a, c).to_type(ScalarType.Float64);
         var fi = new List<Tensor>();
         var unit = Enumerable.Repeat(1L, (int)a.dim() - 2).ToArray();
-        for (long s = 0; s < total; s += maxBatch)
+        for (long s = 0; s < total; s += rowsPerPass)
         {
-            long e = Math.Min(total, s + maxBatch);
+            long e = Math.Min(total, s + rowsPerPass);
             var rows = arange(s, e, dtype: ScalarType.Int64, device: a.device);
             var removed = rows.div(b, rounding_mode: RoundingMode.floor); var point = rows.remainder(b);   // map-major
             var keep = nn.functional.one_hot(removed, ch).eq(0).to_type(a.dtype).reshape([e - s, ch, .. unit]);
