@@ -28,6 +28,7 @@ static class BenchCommand
         bench.Subcommands.Add(gradceam);
         BenchModelsCommand.AddTo(bench);
         BenchNeonEvaluateCommand.AddTo(bench);
+        BenchNeonDeepCommand.AddTo(bench);
         return bench;
     }
 }
