@@ -30,9 +30,10 @@ static class BenchModelsCommand
         var vb = new Option<int>("--batch") { Description = "Images in the batched runs.", DefaultValueFactory = _ => 8 };
         var reps = new Option<int>("--reps") { Description = "Timed repetitions for one image (median; after one warm-up).", DefaultValueFactory = _ => 3 };
         var vt = new Option<int>("--threads") { Description = "CPU threads for libtorch and PyTorch; 0 keeps the default.", DefaultValueFactory = _ => 2 };
+        var prof = new Option<bool>("--profile") { Description = "Also print the per-layer profile (forward, rule, backward, tensors, maps) of one explanation per composite." };
         var vgg = new Command("vgg", "VGG-16 on the CPU: LRP explanation time against a forward pass, one image and a batch, beside PyTorch's forward and gradient × input.");
-        foreach (var o in new Option[] { size, vb, reps, vt, python }) vgg.Options.Add(o);
-        vgg.SetAction(pr => Workbench.Jobs.VggBenchmark.Run(pr.GetValue(size), pr.GetValue(vb), pr.GetValue(reps), pr.GetValue(vt), pr.GetValue(python)!, pr.InvocationConfiguration.Output));
+        foreach (var o in new Option[] { size, vb, reps, vt, python, prof }) vgg.Options.Add(o);
+        vgg.SetAction(pr => Workbench.Jobs.VggBenchmark.Run(pr.GetValue(size), pr.GetValue(vb), pr.GetValue(reps), pr.GetValue(vt), pr.GetValue(python)!, pr.InvocationConfiguration.Output, pr.GetValue(prof)));
         bench.Subcommands.Add(vgg);
     }
 
