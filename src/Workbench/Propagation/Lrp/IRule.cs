@@ -25,10 +25,15 @@ public interface IRule
 /// </summary>
 public sealed class LayerCall
 {
-    internal LayerCall(string name, torch.nn.Module module, Tensor input, Tensor output, Tensor? weight, Tensor? bias)
+    internal LayerCall(string name, torch.nn.Module module, Tensor input, Tensor output, Tensor? weight, Tensor? bias, List<IDisposable>? keep = null)
     {
-        Name = name; Module = module; Input = input; Output = output; Weight = weight; Bias = bias;
+        Name = name; Module = module; Input = input; Output = output; Weight = weight; Bias = bias; _keep = keep;
     }
+
+    readonly List<IDisposable>? _keep;
+
+    /// <summary>Keeps <paramref name="state"/> (tensors a rule's backward pass needs) until the explanation ends.</summary>
+    internal void KeepAlive(IDisposable state) => _keep?.Add(state);
 
     /// <summary>Dotted module name, as in <c>named_modules()</c> (e.g. <c>features.0</c>).</summary>
     public string Name { get; }

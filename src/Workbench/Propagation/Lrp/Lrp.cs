@@ -45,6 +45,7 @@ public static class Lrp
         var captured = new Dictionary<string, Tensor>();
         var fired = new HashSet<object>(ReferenceEqualityComparer.Instance);
         var removers = new List<Action>();
+        var keep = new List<IDisposable>();                 // state of autograd nodes whose backward runs after the hooks
         var trace = LrpTrace.Current;
         try
         {
@@ -85,7 +86,7 @@ public static class Lrp
                         usesOwn = false;
                         Tensor? w = null, b = null;
                         if (ParametricLayers.Is(mod)) (w, b) = ParametricLayers.Parameters(mod);
-                        outp = own!.FromOwnForward(new LayerCall(name, mod, input, output.detach(), w, b), output);
+                        outp = own!.FromOwnForward(new LayerCall(name, mod, input, output.detach(), w, b, keep), output);
                     }
                     // new handles: Sequential disposes the handles of its intermediate results
                     else if (plan.Identity.Contains(mod)) outp = input.alias();
@@ -94,7 +95,7 @@ public static class Lrp
                         Tensor? w = null, b = null;
                         if (plan.Parameters.TryGetValue(mod, out var p)) { (w, b) = p; outp = ParametricLayers.Apply(mod, input, w, b); }
                         else if (ParametricLayers.Is(mod)) (w, b) = ParametricLayers.Parameters(mod);
-                        if (rule is not null) outp = rule.Forward(new LayerCall(name, mod, input, outp.detach(), w, b));
+                        if (rule is not null) outp = rule.Forward(new LayerCall(name, mod, input, outp.detach(), w, b, keep));
                     }
                     if (traced) outp = trace!.Leave(name, rule, mod, outp);
                     if (capture) { captured[name] = outp; return outp.alias(); }
@@ -133,6 +134,7 @@ public static class Lrp
         finally
         {
             foreach (var rm in removers) rm();
+            foreach (var k in keep) k.Dispose();
         }
     }
 
