@@ -35,9 +35,7 @@ public static class Stabilizer
     {
         using var no = no_grad();
         using var scope = NewDisposeScope();
-        var den = epsilon == 0 ? z.detach().clone() : Stabilize(z.detach(), epsilon);
-        var zero = den.eq(0);
-        return den.reciprocal_().masked_fill_(zero, 0.0).MoveToOuterDisposeScope();
+        return ReciprocalInPlace(z.detach().clone(), epsilon).MoveToOuterDisposeScope();
     }
 
     /// <summary><see cref="Reciprocal"/> computed in <paramref name="den"/>'s own storage (which it overwrites and returns): for callers that own the denominator.</summary>
@@ -45,7 +43,11 @@ public static class Stabilizer
     {
         using var no = no_grad();
         using var scope = NewDisposeScope();
-        if (epsilon != 0) den.add_(den.ge(0).to_type(den.dtype).mul_(2).sub_(1).mul_(epsilon));
+        // den + (±ε) with +ε where den ≥ 0: the numbers of z + ε·sign(z) in one pass and one temporary
+        var e = tensor(epsilon, den.dtype, den.device);
+        bool vanishes = epsilon == 0 || e.to(ScalarType.Float64).item<double>() == 0;      // ε below the dtype's range
+        if (!vanishes) den.add_(where(den.ge(0), e, e.neg()));
+        if (!vanishes) return den.reciprocal_();                                            // |den| ≥ ε: never 0
         var zero = den.eq(0);
         return den.reciprocal_().masked_fill_(zero, 0.0);
     }

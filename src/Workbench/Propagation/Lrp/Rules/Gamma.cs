@@ -42,7 +42,7 @@ public sealed class Gamma : IRule
         }
         var x0 = layer.Input.detach();
         var z = layer.Output;
-        if (!x0.lt(0).any().item<bool>())
+        if (x0.numel() == 0 || x0.min().to(ScalarType.Float64).item<double>() >= 0)
             return GammaFunction.Apply(layer, wUp, bUp, wDown, bDown, StabilizerEpsilon).MoveToOuterDisposeScope();
         // xt has x's value and the gradient x0 ⊙ (·): one affine map of xt gives both the rule's denominator (its value,
         // plus the bias) and its relevance map (its gradient), so each term costs one map, not two.
