@@ -4,7 +4,7 @@
 Usage: python3 benchmarks/torch_small_cnn.py N BATCH EPOCHS THREADS
 Same architecture as Workbench.Models.SmallCnn (conv 1->16, 16->16, pool, 16->32, 32->32, pool, linear 1568->128, dropout 0.25,
 linear 128->10), Adam lr 1e-3, cross-entropy, shuffled mini-batches of N random 28x28 images (seed 0); one warm-up epoch, then
-EPOCHS timed epochs. Prints one JSON line: samples/s, seconds, final loss, versions.
+EPOCHS timed epochs. Prints one JSON line: samples/s, seconds (wall and process CPU), final loss, versions.
 """
 import json, sys, time
 import torch, torch.nn as nn
@@ -37,9 +37,9 @@ def epoch():
     return total.item() / n
 
 epoch()  # warm-up
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 for _ in range(epochs):
     last = epoch()
-t = time.perf_counter() - t0
-print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "seconds": t,
+t, c = time.perf_counter() - t0, time.process_time() - c0
+print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "seconds": t, "cpu_seconds": c,
                   "samples_per_second": n * epochs / t, "loss": last}))

@@ -25,7 +25,8 @@ public static class VggBenchmark
     /// <param name="threads">libtorch and PyTorch CPU threads (0 keeps the default)</param>
     /// <param name="python">a Python with torch (Debian: python3-torch) for the peer; skipped with a line when it fails</param>
     /// <param name="output">where the report goes</param>
-    public static int Run(int size, int batch, int reps, int threads, string python, TextWriter output)
+    /// <param name="profile">also print the per-layer profile of one LRP-0 and one EpsilonGammaBox explanation (<see cref="LrpProfile"/>)</param>
+    public static int Run(int size, int batch, int reps, int threads, string python, TextWriter output, bool profile = false)
     {
         if (size < 32) throw new InputException($"--size must be at least 32 (VGG's five max-pools); got {size}.");
         if (batch < 1 || reps < 1) throw new InputException("--batch and --reps must be at least 1.");
@@ -44,9 +45,10 @@ public static class VggBenchmark
         void Forward(Tensor x) { using var _ = no_grad(); using var y = vgg.call(x); }
         void Explain(Tensor x, Composite c) { using var r = Lrp.Explain(vgg, x, c, device: CPU); }
         var f1 = Time(() => Forward(x1), reps);
+        var g1 = Time(() => GradientTimesInput(vgg, x1), reps);
         var l1 = Time(() => Explain(x1, lrp0), reps);
         var e1 = Time(() => Explain(x1, egb), reps);
-        output.WriteLine($"one image: forward {f1:F3} s, LRP-0 {l1:F3} s, EpsilonGammaBox {e1:F3} s; load average {Load()}");
+        output.WriteLine($"one image: forward {f1:F3} s, gradient × input {g1:F3} s, LRP-0 {l1:F3} s, EpsilonGammaBox {e1:F3} s; load average {Load()}");
         output.Flush();
         var fb = Time(() => Forward(xb), 1, warmUp: false);                      // code paths already warm from the runs above
         var eb = Time(() => Explain(xb, egb), 1, warmUp: false);
@@ -54,6 +56,7 @@ public static class VggBenchmark
         var rows = new List<string[]>
         {
             Row("Workbench forward (no grad)", f1, fb, batch, f1),
+            Row("TorchSharp gradient × input (plain autograd, no hooks: the floor)", g1, double.NaN, batch, f1),
             Row("Workbench LRP-0 everywhere (= gradient × input)", l1, double.NaN, batch, f1),
             Row("Workbench LRP EpsilonGammaBox (z^B, γ = 0.25, ε)", e1, eb, batch, f1),
         };
@@ -83,7 +86,24 @@ public static class VggBenchmark
         foreach (var r in rows) output.WriteLine($"| {string.Join(" | ", r)} |");
         output.WriteLine();
         output.WriteLine($"Targets: explanation ≤ 3× forward (one image); batch of {batch} cheaper per image than one at a time. Load average at the end {Load()}.");
+        if (profile)
+        {
+            LrpProfile.Write(vgg, x1, lrp0, "Per-layer profile, LRP-0 everywhere, one image", output);
+            LrpProfile.Write(vgg, x1, egb, "Per-layer profile, EpsilonGammaBox, one image", output);
+        }
         return 0;
+    }
+
+    /// <summary>Gradient × input of the top logit by plain autograd (no hooks): LRP-0's value on a ReLU network, and the floor of its cost.</summary>
+    static void GradientTimesInput(nn.Module<Tensor, Tensor> model, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var xr = x.detach().clone().requires_grad_(true);
+        Tensor y;
+        using (enable_grad()) y = model.call(xr);
+        var sel = zeros_like(y).scatter_(1, y.argmax(1, keepdim: true), ones_like(y));
+        var g = autograd.grad(new List<Tensor> { y }, new List<Tensor> { xr }, new List<Tensor> { sel })[0];
+        using var _ = g * xr;
     }
 
     static string[] Row(string what, double one, double b, int batch, double forward) =>

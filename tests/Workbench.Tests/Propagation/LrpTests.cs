@@ -240,6 +240,41 @@ public class LrpTests
         Close(LrpReference.Flat(r.Length, x.Length, r), EngineDense(x, w, b, r, new Flat()), 1e-9, "flat");
     }
 
+    [Theory, InlineData(1L), InlineData(2L), InlineData(3L)]
+    public void GammaOnNonNegativeInputsMatchesZennitWhenRelevanceReachesNegativeOutputs(long seed)
+    {
+        // x ≥ 0 takes the one-node path (W↑ forward, W↓ only in the backward, when relevance reaches z < 0): here every
+        // output has relevance, so both maps run, and the result must still be zennit's two-pair formula.
+        var (x, w, b, r) = Dense(seed);
+        var xp = x.Select(Math.Abs).ToArray();
+        Close(LrpReference.Gamma(xp, w, b, r, 0.25), EngineDense(xp, w, b, r, new Gamma()), 1e-9, "γ, x ≥ 0");
+        Close(LrpReference.Gamma(xp, w, b, r, 1.5), EngineDense(xp, w, b, r, new Gamma(1.5)), 1e-9, "γ=1.5, x ≥ 0");
+        double Z(int k) => Enumerable.Range(0, xp.Length).Sum(i => w[k, i] * xp[i]) + b[k];
+        var onlyPositive = r.Select((v, k) => Z(k) > 0 ? v : 0).ToArray();
+        Close(LrpReference.Gamma(xp, w, b, onlyPositive, 0.25), EngineDense(xp, w, b, onlyPositive, new Gamma()), 1e-9, "γ, relevance only on z > 0");
+    }
+
+    [Fact]
+    public void ProfilingTraceLeavesTheRelevanceUnchangedAndTimesEveryLeaf()
+    {
+        var net = Cnn(5, bias: true);
+        var x = Images(6);
+        var comp = Composites.EpsilonGammaBox(tensor(-1.0), tensor(1.0));
+        using var plain = Lrp.Explain(net, x, comp, device: CPU);
+        var trace = new LrpTrace();
+        LrpTrace.Current = trace;
+        try
+        {
+            using var traced = Lrp.Explain(net, x, comp, device: CPU);
+            Close(Vec(plain.Relevance), Vec(traced.Relevance), 0, "relevance with the trace's markers");
+        }
+        finally { LrpTrace.Current = null; }
+        Assert.Equal(LayerInfo.Leaves(net).Select(l => l.Name), trace.Rows.Select(r => r.Name));
+        Assert.All(trace.Rows, r => Assert.True(r.BackwardCpu >= 0 && r.ForwardCpu >= 0 && r.RuleCpu >= 0, r.Name));
+        Assert.Equal(new[] { "z^B", "γ=0.25" }, trace.Rows.Where(r => r.Module == "Conv2d").Select(r => r.Rule).Distinct());
+        Assert.Equal(6, trace.Rows.First(r => r.Rule == "z^B").Maps);         // its own, two for the bounds' denominator, three for the map
+    }
+
     // ---- canonization ----
 
     [Fact]

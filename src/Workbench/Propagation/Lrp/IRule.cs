@@ -25,10 +25,15 @@ public interface IRule
 /// </summary>
 public sealed class LayerCall
 {
-    internal LayerCall(string name, torch.nn.Module module, Tensor input, Tensor output, Tensor? weight, Tensor? bias)
+    internal LayerCall(string name, torch.nn.Module module, Tensor input, Tensor output, Tensor? weight, Tensor? bias, List<IDisposable>? keep = null)
     {
-        Name = name; Module = module; Input = input; Output = output; Weight = weight; Bias = bias;
+        Name = name; Module = module; Input = input; Output = output; Weight = weight; Bias = bias; _keep = keep;
     }
+
+    readonly List<IDisposable>? _keep;
+
+    /// <summary>Keeps <paramref name="state"/> (tensors a rule's backward pass needs) until the explanation ends.</summary>
+    internal void KeepAlive(IDisposable state) => _keep?.Add(state);
 
     /// <summary>Dotted module name, as in <c>named_modules()</c> (e.g. <c>features.0</c>).</summary>
     public string Name { get; }
@@ -61,12 +66,25 @@ public sealed class LayerCall
     }
 
     /// <summary>
-    /// The output value z with a gradient path through <paramref name="jacobian"/>: z.detach() + (j − j.detach()).
-    /// The forward value is exactly the layer's; the backward is the rule's.
+    /// The output value z with a gradient path through <paramref name="jacobian"/>: z's value exactly, the backward of j
+    /// (an autograd function that allocates nothing in the forward pass; formerly z.detach() + (j − j.detach())).
     /// </summary>
-    public Tensor Graft(Tensor jacobian)
-    {
-        using var scope = NewDisposeScope();
-        return (Output.detach() + (jacobian - jacobian.detach())).MoveToOuterDisposeScope();
-    }
+    public Tensor Graft(Tensor jacobian) => Grafts.Graft(Output, jacobian);
+}
+
+/// <summary>
+/// A rule that can reuse the layer's own forward pass (LRP-0, ε, Norm; γ on non-negative inputs). The engine then feeds the
+/// layer its input with the gradient multiplied by x on the way in (<c>Grafts.TimesInput</c>, a forward pre-hook), so the
+/// layer's own output z carries the path x ⊙ Jᵀ(·), and the rule only adds what differs from gradient × input: a scaling of
+/// the output's gradient (ε) or one more map (γ). Rules fall back to <see cref="IRule.Forward"/> when a canonizer replaced
+/// the layer's parameters or when <see cref="UsesOwnForward"/> says no.
+/// </summary>
+internal interface IOwnForwardRule
+{
+    /// <summary>Whether the call with <paramref name="input"/> (about to enter the layer) takes this path.</summary>
+    bool UsesOwnForward(Tensor input);
+
+    /// <summary>The rule's output from the layer's own output <paramref name="own"/> on the grafted input (value z, gradient
+    /// x ⊙ Jᵀ(·)); <paramref name="layer"/>.Output is z without gradient and <paramref name="layer"/>.Input the original input.</summary>
+    Tensor FromOwnForward(LayerCall layer, Tensor own);
 }

@@ -45,29 +45,59 @@ public static class Lrp
         var captured = new Dictionary<string, Tensor>();
         var fired = new HashSet<object>(ReferenceEqualityComparer.Instance);
         var removers = new List<Action>();
+        var keep = new List<IDisposable>();                 // state of autograd nodes whose backward runs after the hooks
+        var trace = LrpTrace.Current;
         try
         {
             foreach (var (name, m) in all)
             {
                 bool capture = wanted.Contains(name);
                 var ruled = rules.TryGetValue(m, out var r) && r.Rule is not null;
-                if (!capture && !ruled && !plan.Identity.Contains(m) && !plan.Parameters.ContainsKey(m)) continue;
+                bool traced = trace is not null && rules.ContainsKey(m);
+                bool substituted = plan.Identity.Contains(m) || plan.Parameters.ContainsKey(m);
+                if (!capture && !ruled && !substituted && !traced) continue;
                 if (m is not nn.Module<Tensor, Tensor> hm)
                     throw new NotSupportedException($"module '{name}' ({m.GetType().Name}) does not map one tensor to one tensor; LRP hooks need nn.Module<Tensor, Tensor>.");
                 var rule = ruled ? r.Rule : null;
-                var hook = hm.register_forward_hook((mod, input, output) =>
+                // Rules that reuse the layer's own forward pass (LRP-0, ε, Norm, γ on x ≥ 0; see IOwnForwardRule) get the input
+                // with the gradient x ⊙ (·) from a pre-hook, so that pass doubles as the rule's modified one.
+                var own = substituted ? null : rule as IOwnForwardRule;
+                Tensor? original = null; bool usesOwn = false;
+                if (own is not null || traced)
                 {
+                    var pre = hm.register_forward_pre_hook((mod, input) =>
+                    {
+                        if (traced) trace!.Enter(name, mod);
+                        original = input;
+                        usesOwn = own is not null && own.UsesOwnForward(input);
+                        return usesOwn ? Grafts.TimesInput(input) : input;
+                    });
+                    removers.Add(pre.remove);
+                }
+                var hook = hm.register_forward_hook((mod, hookInput, output) =>
+                {
+                    if (traced) trace!.ModuleDone(name);
                     fired.Add(mod);
+                    var input = original ?? hookInput;
+                    original = null;
                     var outp = output;
+                    if (usesOwn)
+                    {
+                        usesOwn = false;
+                        Tensor? w = null, b = null;
+                        if (ParametricLayers.Is(mod)) (w, b) = ParametricLayers.Parameters(mod);
+                        outp = own!.FromOwnForward(new LayerCall(name, mod, input, output.detach(), w, b, keep), output);
+                    }
                     // new handles: Sequential disposes the handles of its intermediate results
-                    if (plan.Identity.Contains(mod)) outp = input.alias();
+                    else if (plan.Identity.Contains(mod)) outp = input.alias();
                     else
                     {
                         Tensor? w = null, b = null;
                         if (plan.Parameters.TryGetValue(mod, out var p)) { (w, b) = p; outp = ParametricLayers.Apply(mod, input, w, b); }
                         else if (ParametricLayers.Is(mod)) (w, b) = ParametricLayers.Parameters(mod);
-                        if (rule is not null) outp = rule.Forward(new LayerCall(name, mod, input, outp.detach(), w, b));
+                        if (rule is not null) outp = rule.Forward(new LayerCall(name, mod, input, outp.detach(), w, b, keep));
                     }
+                    if (traced) outp = trace!.Leave(name, rule, mod, outp);
                     if (capture) { captured[name] = outp; return outp.alias(); }
                     return outp;
                 });
@@ -91,7 +121,10 @@ public static class Lrp
                 throw new ArgumentException($"the output relevance has shape [{string.Join(",", rOut.shape)}] but the output has [{string.Join(",", y.shape)}].");
             var inputs = new List<Tensor> { xin };
             inputs.AddRange(wanted.Select(n => captured[n]));
-            var grads = autograd.grad(new List<Tensor> { y }, inputs, new List<Tensor> { rOut.to_type(y.dtype).to(y.device) }, allow_unused: true);
+            var seed = rOut.to_type(y.dtype).to(y.device);
+            trace?.BackwardStart();
+            var grads = autograd.grad(new List<Tensor> { y }, inputs, new List<Tensor> { seed }, allow_unused: true);
+            trace?.BackwardEnd();
             Tensor Or0(Tensor? g, Tensor like) => g is null || g.IsInvalid ? zeros_like(like) : g;
             var layerR = new Dictionary<string, Tensor>();
             for (int i = 0; i < wanted.Count; i++) layerR[wanted[i]] = Or0(grads[i + 1], captured[wanted[i]]).detach().MoveToOuterDisposeScope();
@@ -101,6 +134,7 @@ public static class Lrp
         finally
         {
             foreach (var rm in removers) rm();
+            foreach (var k in keep) k.Dispose();
         }
     }
 

@@ -33,6 +33,7 @@ public static class ParametricLayers
     public static Tensor Apply(nn.Module module, Tensor x, Tensor weight, Tensor? bias)
     {
         if (!Is(module)) throw new ArgumentException($"{module.GetType().Name} is not an affine layer (Linear, ConvNd, ConvTransposeNd).");
+        Interlocked.Increment(ref _applications);
         // TorchSharp's weight/bias setters dispose the old parameter, so the swap goes through the backing fields.
         var (wf, bf) = Fields(module.GetType());
         object? w0 = wf.GetValue(module), b0 = bf.GetValue(module);
@@ -45,6 +46,11 @@ public static class ParametricLayers
         }
         finally { wf.SetValue(module, w0); bf.SetValue(module, b0); }
     }
+
+    static long _applications;
+
+    /// <summary>How many times <see cref="Apply"/> has run in this process (the profile of <see cref="LrpTrace"/> counts maps per layer).</summary>
+    internal static long Applications => Interlocked.Read(ref _applications);
 
     static readonly Dictionary<Type, (FieldInfo, FieldInfo)> FieldCache = new();
 

@@ -7,7 +7,7 @@ namespace Workbench.Propagation.Lrp.Rules;
 /// LRP-ε (Montavon et al. 2019; zennit <c>Epsilon</c>): R_j = Σ_k x_j w_jk / (z_k + ε·sign(z_k)) · R_k, z_k = Σ_j x_j w_jk + b_k
 /// (bias included, so it absorbs relevance). ε = 0 is LRP-0 (<see cref="Lrp0"/>), which equals gradient × input on ReLU networks.
 /// </summary>
-public class Epsilon : IRule
+public class Epsilon : IRule, IOwnForwardRule
 {
     /// <summary>LRP-ε with stabilizer <paramref name="epsilon"/> (zennit's default 1e-6).</summary>
     public Epsilon(double epsilon = 1e-6)
@@ -25,13 +25,20 @@ public class Epsilon : IRule
     /// <inheritdoc/>
     public Tensor Forward(LayerCall layer)
     {
+        // Jacobian x0_j w_jk / stab(z_k): the map x ↦ W x with its gradient multiplied by x0 on the way in and 1/stab(z)
+        // on the way out (the engine takes a faster path, IScaledGradientRule, when the layer's own parameters are used)
+        var j = layer.Apply(Grafts.TimesInput(layer.Input), layer.Weight!, null);
+        return layer.Graft(Grafts.ScaleGradient(j, OutputScale(layer)));
+    }
+
+    bool IOwnForwardRule.UsesOwnForward(Tensor input) => true;
+
+    Tensor IOwnForwardRule.FromOwnForward(LayerCall layer, Tensor own) => Grafts.ScaleGradient(own, OutputScale(layer));
+
+    Tensor OutputScale(LayerCall layer)
+    {
         layer.RequireParametric(Name);
-        using var scope = NewDisposeScope();
-        var x0 = layer.Input.detach();
-        var z = layer.Output.detach();
-        // Jacobian x0_j w_jk / stab(z_k): the map x ↦ W(x0 ⊙ x) scaled per output
-        var j = layer.Apply(x0 * layer.Input, layer.Weight!, null) * Stabilizer.Divide(ones_like(z), z, Value);
-        return layer.Graft(j).MoveToOuterDisposeScope();
+        return Stabilizer.Reciprocal(layer.Output, Value);      // 1 / (z + ε·sign z), 0 where that is 0
     }
 }
 

@@ -32,39 +32,43 @@ public sealed class Gamma : IRule
     {
         layer.RequireParametric(Name);
         using var scope = NewDisposeScope();
-        var w = layer.Weight!; var b = layer.Bias;
-        var wUp = w + Value * w.clamp(min: 0); var wDown = w + Value * w.clamp(max: 0);
-        Tensor? bUp = b is null ? null : b + Value * b.clamp(min: 0);
-        Tensor? bDown = b is null ? null : b + Value * b.clamp(max: 0);
-        var x = layer.Input; var x0 = x.detach();
-        // xg has x's value exactly (x − x0 = 0) and the gradient x0 ⊙ (·): one affine map of xg gives both the rule's
-        // denominator (its value, plus the bias) and its relevance map (its gradient), so each term costs one map, not two.
-        var xg = x0 + x0 * (x - x0);
-        var z = layer.Output.detach();
+        var w = layer.Weight!.detach(); var b = layer.Bias?.detach();
+        Tensor wUp, wDown; Tensor? bUp, bDown;
+        using (no_grad())
+        {
+            // W↑ = W + γW⁺, W↓ = W + γW⁻, one temporary each (γW⁺ + W is the same number as W + γW⁺)
+            wUp = w.clamp(min: 0).mul_(Value).add_(w); wDown = w.clamp(max: 0).mul_(Value).add_(w);
+            bUp = b?.clamp(min: 0).mul_(Value).add_(b); bDown = b?.clamp(max: 0).mul_(Value).add_(b);
+        }
+        var x0 = layer.Input.detach();
+        var z = layer.Output;
+        if (x0.numel() == 0 || x0.min().to(ScalarType.Float64).item<double>() >= 0)
+            return GammaFunction.Apply(layer, wUp, bUp, wDown, bDown, StabilizerEpsilon).MoveToOuterDisposeScope();
+        // xt has x's value and the gradient x0 ⊙ (·): one affine map of xt gives both the rule's denominator (its value,
+        // plus the bias) and its relevance map (its gradient), so each term costs one map, not two.
+        var xt = Grafts.TimesInput(layer.Input);
         Tensor zUp, zDown;
-        if (x0.lt(0).any().item<bool>())
         {
             var pos = x0.gt(0).to_type(x0.dtype);
-            var xgp = xg * pos; var xgn = xg - xgp;                                  // x⁺ and x⁻, gradients x⁺⊙, x⁻⊙
-            zUp = layer.Apply(xgp, wUp, null) + layer.Apply(xgn, wDown, null);      // (W↑x⁺ + W↓x⁻)
-            zDown = layer.Apply(xgp, wDown, null) + layer.Apply(xgn, wUp, null);    // (W↓x⁺ + W↑x⁻)
+            var xtp = xt * pos; var xtn = xt - xtp;                                  // x⁺ and x⁻, gradients x⁺⊙, x⁻⊙
+            zUp = layer.Apply(xtp, wUp, null) + layer.Apply(xtn, wDown, null);      // (W↑x⁺ + W↓x⁻)
+            zDown = layer.Apply(xtp, wDown, null) + layer.Apply(xtn, wUp, null);    // (W↓x⁺ + W↑x⁻)
         }
-        else
+        Tensor sUp, sDown;
+        using (no_grad())
         {
-            zUp = layer.Apply(xg, wUp, null);                                        // x ≥ 0 (after a ReLU): x⁻ = 0
-            zDown = layer.Apply(xg, wDown, null);
+            // [z > 0] / stab(den↑) and [z < 0] / stab(den↓), each in one temporary
+            sUp = Stabilizer.ReciprocalInPlace(AddBias(zUp.detach(), bUp, layer.Module, copy: true), StabilizerEpsilon).masked_fill_(z.le(0), 0.0);
+            sDown = Stabilizer.ReciprocalInPlace(AddBias(zDown.detach(), bDown, layer.Module, copy: true), StabilizerEpsilon).masked_fill_(z.ge(0), 0.0);
         }
-        var denUp = AddBias(zUp.detach(), bUp, layer.Module);
-        var denDown = AddBias(zDown.detach(), bDown, layer.Module);
-        var sUp = z.gt(0).to_type(z.dtype) / Stabilizer.Stabilize(denUp, StabilizerEpsilon);
-        var sDown = z.lt(0).to_type(z.dtype) / Stabilizer.Stabilize(denDown, StabilizerEpsilon);
-        return layer.Graft(zUp * sUp + zDown * sDown).MoveToOuterDisposeScope();
+        return layer.Graft(Grafts.ScaleGradient(zUp, sUp) + Grafts.ScaleGradient(zDown, sDown)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>z + b with b broadcast along the output's channel axis (last for Linear, 1 for convolutions).</summary>
-    internal static Tensor AddBias(Tensor z, Tensor? b, nn.Module module)
+    /// <summary>z + b with b broadcast along the output's channel axis (last for Linear, 1 for convolutions); a new tensor
+    /// when <paramref name="copy"/> (so that the caller may modify it in place) even without a bias.</summary>
+    internal static Tensor AddBias(Tensor z, Tensor? b, nn.Module module, bool copy)
     {
-        if (b is null) return z;
+        if (b is null) return copy ? z.clone() : z;
         if (module is TorchSharp.Modules.Linear) return z + b;
         return z + b.reshape([-1, .. Enumerable.Repeat(1L, (int)z.dim() - 2)]);
     }

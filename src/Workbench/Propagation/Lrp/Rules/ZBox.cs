@@ -39,12 +39,18 @@ public sealed class ZBox : IRule
         var x = layer.Input; var x0 = x.detach();
         var l = Low.to(x0.device).to_type(x0.dtype).expand_as(x0);
         var h = High.to(x0.device).to_type(x0.dtype).expand_as(x0);
-        var w = layer.Weight!; var b = layer.Bias;
-        var wp = w.clamp(min: 0); var wn = w.clamp(max: 0);
-        Tensor den;
+        var w = layer.Weight!.detach(); var b = layer.Bias?.detach();
+        Tensor wp, wn, s;
         using (no_grad())
-            den = layer.Output.detach() - layer.Apply(l, wp, b?.clamp(min: 0)) - layer.Apply(h, wn, b?.clamp(max: 0));
-        var j = layer.Apply(x0 * x, w, null) - layer.Apply(l * x, wp, null) - layer.Apply(h * x, wn, null);
-        return layer.Graft(j / Stabilizer.Stabilize(den, StabilizerEpsilon)).MoveToOuterDisposeScope();
+        {
+            wp = w.clamp(min: 0); wn = w.clamp(max: 0);
+            var den = layer.Output - layer.Apply(l, wp, b?.clamp(min: 0));
+            den.sub_(layer.Apply(h, wn, b?.clamp(max: 0)));
+            s = Stabilizer.ReciprocalInPlace(den, StabilizerEpsilon);
+        }
+        // the maps x ↦ W x, W⁺x, W⁻x with their gradients multiplied by x0, l and h where x enters
+        var j = layer.Apply(Grafts.ScaleGradient(x, x0), w, null) - layer.Apply(Grafts.ScaleGradient(x, l), wp, null)
+              - layer.Apply(Grafts.ScaleGradient(x, h), wn, null);
+        return layer.Graft(Grafts.ScaleGradient(j, s)).MoveToOuterDisposeScope();
     }
 }
