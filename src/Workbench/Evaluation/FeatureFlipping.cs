@@ -47,6 +47,7 @@ public static class FeatureFlipping
         Tensor? partial = null, dataT = kde?.Data.T.contiguous();     // [d,N]
         for (long j = 0; j < d; j++)
         {
+            using var stepScope = NewDisposeScope();                  // this step's [B,N] temporaries are freed here
             var kept = rank.lt(j + 1);                                // the j+1 most relevant features
             Tensor draw;
             if (kde is null) draw = zeros_like(z);
@@ -55,10 +56,11 @@ public static class FeatureFlipping
                 var feat = order[.., j];                              // feature added at this step, [B]
                 var zi = z.gather(1, feat.unsqueeze(1));              // [B,1]
                 var step = (zi - dataT!.index_select(0, feat)).pow_(2);   // (z_ι − x_{n,ι})², [B,N]
-                partial = partial is null ? step : partial.add_(step);
+                if (partial is null) partial = step.MoveToOuterDisposeScope();
+                else partial.add_(step);                              // incremental: O(BN) per step, O(BNd) per call
                 draw = kde.Sample(partial, generator);                // Eqs. (43–44)
             }
-            draws.Add(where(kept, z, draw));
+            draws.Add(where(kept, z, draw).MoveToOuterDisposeScope());
         }
         var all = stack(draws, 0).reshape(d * b, d);                  // [d·B, d], step-major
         var g = predict(all).to(dev).reshape(d, b).eq(c.unsqueeze(0)).to_type(ScalarType.Float64);

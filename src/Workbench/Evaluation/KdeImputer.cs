@@ -54,6 +54,7 @@ public sealed class KdeImputer
         var diagMask = off.logical_not();
         for (int it = 1; it <= maxIter; it++)
         {
+            using var step = NewDisposeScope();                                                   // O(N²) per step, freed each step
             var w = softmax((dist / (-2 * s2)).masked_fill(diagMask, double.NegativeInfinity), 1);   // Eq. (42) weights
             double next = (w * dist).sum().ToDouble() / (n * d);
             double rel = Math.Abs(next - s2) / s2;
@@ -97,10 +98,20 @@ public sealed class KdeImputer
     public static Tensor SampleIndices(Tensor alpha, Generator generator)
     {
         using var scope = NewDisposeScope();
+        var u = rand(new long[] { alpha.shape[0], 1 }, dtype: ScalarType.Float64, device: alpha.device, generator: generator);
+        return SampleIndices(alpha, u).squeeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// n ~ Cat(α) for each row of <paramref name="alpha"/> [B,N] from given uniforms <paramref name="uniforms"/> [B,S] in [0,1):
+    /// S draws per row by inverting the cumulative weights (one cumulative sum per row, not per draw), [B,S] int64.
+    /// </summary>
+    public static Tensor SampleIndices(Tensor alpha, Tensor uniforms)
+    {
+        using var scope = NewDisposeScope();
         var cdf = alpha.cumsum(1);
-        var u = rand(new long[] { alpha.shape[0], 1 }, dtype: ScalarType.Float64, device: alpha.device, generator: generator) * cdf[.., ^1..];
-        var idx = searchsorted(cdf, u, right: true).squeeze(1).clamp_max(alpha.shape[1] - 1);
-        return idx.MoveToOuterDisposeScope();
+        var u = uniforms * cdf[.., ^1..];
+        return searchsorted(cdf, u, right: true).clamp_max_(alpha.shape[1] - 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -117,15 +128,22 @@ public sealed class KdeImputer
 
     /// <summary>
     /// Draws from p(x_𝓕 | z_𝓟) with <paramref name="given"/> [B,d] marking 𝓟 (true = keep z's value), [B,d]:
-    /// the partial distances are computed from scratch (the reference; Algorithm 1 updates them incrementally).
+    /// the partial distances are computed from scratch, one feature at a time ([B,N] memory; the reference,
+    /// Algorithm 1 updates them incrementally).
     /// </summary>
     public Tensor SampleConditional(Tensor z, Tensor given, Generator generator)
     {
         using var scope = NewDisposeScope();
         z = z.to(Device).to_type(ScalarType.Float64);
         given = given.to(Device);
-        var diff = (z.unsqueeze(1) - Data.unsqueeze(0)).pow_(2) * given.unsqueeze(1).to_type(ScalarType.Float64);  // [B,N,d]
-        var draw = Sample(diff.sum(new long[] { 2 }), generator);
+        var mask = given.to_type(ScalarType.Float64);
+        var partial = zeros(z.shape[0], Count, dtype: ScalarType.Float64, device: Device);
+        for (long i = 0; i < Dimensions; i++)
+        {
+            using var step = NewDisposeScope();
+            partial.add_((z.narrow(1, i, 1) - Data[.., i].unsqueeze(0)).pow_(2).mul_(mask.narrow(1, i, 1)));   // ‖z_𝓟 − [x_n]_𝓟‖²
+        }
+        var draw = Sample(partial, generator);
         return where(given, z, draw).MoveToOuterDisposeScope();
     }
 }
