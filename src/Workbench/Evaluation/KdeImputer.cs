@@ -121,9 +121,21 @@ public sealed class KdeImputer
     public Tensor Sample(Tensor partialDistances, Generator generator)
     {
         using var scope = NewDisposeScope();
-        var n = SampleIndices(Weights(partialDistances), generator);
-        var noise = randn(new long[] { n.shape[0], Dimensions }, dtype: ScalarType.Float64, device: Device, generator: generator);
-        return Data.index_select(0, n).add_(noise.mul_(Sigma)).MoveToOuterDisposeScope();
+        long b = partialDistances.shape[0];
+        var u = rand(new long[] { b, 1 }, dtype: ScalarType.Float64, device: Device, generator: generator);
+        var noise = randn(new long[] { b, Dimensions }, dtype: ScalarType.Float64, device: Device, generator: generator);
+        return Sample(partialDistances, u, noise).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="Sample(Tensor, Generator)"/> with its randomness given: <paramref name="uniforms"/> [B,1] in [0,1) pick
+    /// n ~ Cat(α) and <paramref name="normals"/> [B,d] are ε, so a batch can be drawn first and processed in chunks of rows.
+    /// </summary>
+    public Tensor Sample(Tensor partialDistances, Tensor uniforms, Tensor normals)
+    {
+        using var scope = NewDisposeScope();
+        var n = SampleIndices(Weights(partialDistances), uniforms).squeeze(1);
+        return Data.index_select(0, n).add_(normals.mul(Sigma)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ public static class RelevanceMethods
     /// whole batch first, so the result does not depend on the chunk size.
     /// </summary>
     public static RelevanceMethod PdaConditional(ExplainedModel model, KdeImputer kde, int samples = 10, PdaTarget target = PdaTarget.Decision,
-        long chunkElements = 1L << 22) => new(PdaName("pdacs", target), (x, c, g) =>
+        long chunkElements = 1L << 20) => new(PdaName("pdacs", target), (x, c, g) =>
     {
         if (samples < 1) throw new ArgumentException($"PDA_cs needs at least 1 sample; got {samples}.");
         using var scope = NewDisposeScope();

@@ -53,7 +53,12 @@ public class PdaTests
         var kde = new KdeImputer(x);
         var reference = UnchunkedPdaConditional(model, kde, x, c, Seeds.Generator(8));
         var chunked = RelevanceMethods.PdaConditional(model, kde, target: PdaTarget.Surrogate, chunkElements: chunkElements).Explain(x, c, Seeds.Generator(8));
-        Assert.True(chunked.eq(reference).all().ToBoolean(), $"max |Δ| = {(chunked - reference).abs().max().ToDouble()}");
+        if (chunkElements >= 90L * 90 * 6)
+            Assert.True(chunked.eq(reference).all().ToBoolean(), $"max |Δ| = {(chunked - reference).abs().max().ToDouble()}");   // one chunk: bit for bit
+        else
+            // smaller chunks draw the same components and noise (a different draw moves f_c by O(σ·‖w‖)); only f_c's matmul
+            // over fewer rows rounds differently, by a few ulps
+            Assert.True((chunked - reference).abs().max().ToDouble() < 1e-12, $"max |Δ| = {(chunked - reference).abs().max().ToDouble()}");
     }
 
     [Fact]
