@@ -110,7 +110,7 @@ public sealed class KdeImputer
     {
         using var scope = NewDisposeScope();
         var cdf = alpha.cumsum(1);
-        var u = uniforms * cdf[.., ^1..];
+        var u = (uniforms * cdf[.., ^1..]).contiguous();                              // searchsorted copies non-contiguous values
         return searchsorted(cdf, u, right: true).clamp_max_(alpha.shape[1] - 1).MoveToOuterDisposeScope();
     }
 
