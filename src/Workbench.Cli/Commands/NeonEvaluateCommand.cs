@@ -18,7 +18,7 @@ static class NeonEvaluateCommand
         var labels = new Option<string>("--support-labels") { Description = "CSV with one integer column 'cluster' (0-based), one row per support vector." };
         var gamma = new Option<double?>("--gamma") { Description = "γ of the kernel model's LME pools (Eq. 7), > 0." };
         var beta = new Option<string>("--beta") { Description = "NEON stiffness β: 'auto' = 1/mean f_c (Eq. 3), a number ≥ 0, or 'inf'.", DefaultValueFactory = _ => "auto" };
-        var methods = new Option<string>("--methods") { Description = $"Comma-separated methods among {string.Join(",", RelevanceMethods.All)} (default: all; nca only for k-means)." };
+        var methods = new Option<string>("--methods") { Description = $"Comma-separated methods among {string.Join(",", RelevanceMethods.All)} (default: all; nca only for k-means; pda0 and pdacs score the decision function g_c), or {string.Join(",", RelevanceMethods.Extra)} (PDA on f_c)." };
         var repeats = new Option<int>("--repeats") { Description = "Independent repeats of the KDE draws (≥ 1).", DefaultValueFactory = _ => 10 };
         var seed = new Option<long>("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output CSV with the columns method,auc,stderr.", Required = true };

@@ -12,6 +12,9 @@ namespace Workbench.Evaluation;
 /// </summary>
 public static class FeatureFlipping
 {
+    /// <summary>Elements of one [rows,N] temporary of the KDE draws (2 MB in float64); batches are processed in chunks of rows this size.</summary>
+    public const long ChunkElements = 1L << 18;
+
     /// <summary>Feature order per row: decreasing relevance, ties by increasing feature index, [B,d] int64.</summary>
     public static Tensor Order(Tensor relevance)
     {
@@ -43,24 +46,33 @@ public static class FeatureFlipping
         var c = clusters.to(dev).to_type(ScalarType.Int64);
         var order = Order(relevance.to(dev));
         var rank = order.argsort(1);                                  // rank[b,i] = position of feature i in the order
-        var draws = new List<Tensor>((int)d);
-        Tensor? partial = null, dataT = kde?.Data.T.contiguous();     // [d,N]
+        // Everything that outlives a step is allocated before the loop: a small tensor kept from inside a step would split
+        // the freed [B,N] blocks of the allocator, and every step would then take fresh memory (GBs at N = 2000).
+        var all = empty(new long[] { d, b, d }, dtype: ScalarType.Float64, device: dev);     // the draws x⁽ʲ⁾, step-major
+        var partial = kde is null ? null : zeros(b, kde.Count, dtype: ScalarType.Float64, device: dev);   // ‖z_𝓟 − [x_n]_𝓟‖², [B,N]
+        var dataT = kde?.Data.T.contiguous();                         // [d,N]
+        long chunk = kde is null ? b : Math.Clamp(ChunkElements / kde.Count, 1, b);   // rows per chunk: [chunk,N] temporaries
         for (long j = 0; j < d; j++)
         {
+            using var stepScope = NewDisposeScope();                  // this step's temporaries are freed here
             var kept = rank.lt(j + 1);                                // the j+1 most relevant features
-            Tensor draw;
-            if (kde is null) draw = zeros_like(z);
-            else
+            if (kde is null) { all[j].copy_(where(kept, z, zeros_like(z))); continue; }
+            var feat = order[.., j];                                  // feature added at this step, [B]
+            var zi = z.gather(1, feat.unsqueeze(1));                  // [B,1]
+            // the step's randomness for the whole batch first, as one Sample call would draw it: the chunking changes no number
+            var u = rand(new long[] { b, 1 }, dtype: ScalarType.Float64, device: dev, generator: generator);
+            var noise = randn(new long[] { b, d }, dtype: ScalarType.Float64, device: dev, generator: generator);
+            for (long s = 0; s < b; s += chunk)
             {
-                var feat = order[.., j];                              // feature added at this step, [B]
-                var zi = z.gather(1, feat.unsqueeze(1));              // [B,1]
-                var step = (zi - dataT!.index_select(0, feat)).pow_(2);   // (z_ι − x_{n,ι})², [B,N]
-                partial = partial is null ? step : partial.add_(step);
-                draw = kde.Sample(partial, generator);                // Eqs. (43–44)
+                using var chunkScope = NewDisposeScope();
+                long m = Math.Min(chunk, b - s);
+                var part = partial!.narrow(0, s, m);
+                part.add_((zi.narrow(0, s, m) - dataT!.index_select(0, feat.narrow(0, s, m))).pow_(2));   // + (z_ι − x_{n,ι})²: O(BN) per step
+                var draw = kde.Sample(part, u.narrow(0, s, m), noise.narrow(0, s, m));              // Eqs. (43–44)
+                all[j].narrow(0, s, m).copy_(where(kept.narrow(0, s, m), z.narrow(0, s, m), draw));
             }
-            draws.Add(where(kept, z, draw));
         }
-        var all = stack(draws, 0).reshape(d * b, d);                  // [d·B, d], step-major
+        all = all.reshape(d * b, d);                                  // [d·B, d]
         var g = predict(all).to(dev).reshape(d, b).eq(c.unsqueeze(0)).to_type(ScalarType.Float64);
         return g.T.contiguous().MoveToOuterDisposeScope();
     }

@@ -54,6 +54,7 @@ public sealed class KdeImputer
         var diagMask = off.logical_not();
         for (int it = 1; it <= maxIter; it++)
         {
+            using var step = NewDisposeScope();                                                   // O(N²) per step, freed each step
             var w = softmax((dist / (-2 * s2)).masked_fill(diagMask, double.NegativeInfinity), 1);   // Eq. (42) weights
             double next = (w * dist).sum().ToDouble() / (n * d);
             double rel = Math.Abs(next - s2) / s2;
@@ -97,10 +98,20 @@ public sealed class KdeImputer
     public static Tensor SampleIndices(Tensor alpha, Generator generator)
     {
         using var scope = NewDisposeScope();
+        var u = rand(new long[] { alpha.shape[0], 1 }, dtype: ScalarType.Float64, device: alpha.device, generator: generator);
+        return SampleIndices(alpha, u).squeeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// n ~ Cat(α) for each row of <paramref name="alpha"/> [B,N] from given uniforms <paramref name="uniforms"/> [B,S] in [0,1):
+    /// S draws per row by inverting the cumulative weights (one cumulative sum per row, not per draw), [B,S] int64.
+    /// </summary>
+    public static Tensor SampleIndices(Tensor alpha, Tensor uniforms)
+    {
+        using var scope = NewDisposeScope();
         var cdf = alpha.cumsum(1);
-        var u = rand(new long[] { alpha.shape[0], 1 }, dtype: ScalarType.Float64, device: alpha.device, generator: generator) * cdf[.., ^1..];
-        var idx = searchsorted(cdf, u, right: true).squeeze(1).clamp_max(alpha.shape[1] - 1);
-        return idx.MoveToOuterDisposeScope();
+        var u = (uniforms * cdf[.., ^1..]).contiguous();                              // searchsorted copies non-contiguous values
+        return searchsorted(cdf, u, right: true).clamp_max_(alpha.shape[1] - 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -110,22 +121,41 @@ public sealed class KdeImputer
     public Tensor Sample(Tensor partialDistances, Generator generator)
     {
         using var scope = NewDisposeScope();
-        var n = SampleIndices(Weights(partialDistances), generator);
-        var noise = randn(new long[] { n.shape[0], Dimensions }, dtype: ScalarType.Float64, device: Device, generator: generator);
-        return Data.index_select(0, n).add_(noise.mul_(Sigma)).MoveToOuterDisposeScope();
+        long b = partialDistances.shape[0];
+        var u = rand(new long[] { b, 1 }, dtype: ScalarType.Float64, device: Device, generator: generator);
+        var noise = randn(new long[] { b, Dimensions }, dtype: ScalarType.Float64, device: Device, generator: generator);
+        return Sample(partialDistances, u, noise).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="Sample(Tensor, Generator)"/> with its randomness given: <paramref name="uniforms"/> [B,1] in [0,1) pick
+    /// n ~ Cat(α) and <paramref name="normals"/> [B,d] are ε, so a batch can be drawn first and processed in chunks of rows.
+    /// </summary>
+    public Tensor Sample(Tensor partialDistances, Tensor uniforms, Tensor normals)
+    {
+        using var scope = NewDisposeScope();
+        var n = SampleIndices(Weights(partialDistances), uniforms).squeeze(1);
+        return Data.index_select(0, n).add_(normals.mul(Sigma)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// Draws from p(x_𝓕 | z_𝓟) with <paramref name="given"/> [B,d] marking 𝓟 (true = keep z's value), [B,d]:
-    /// the partial distances are computed from scratch (the reference; Algorithm 1 updates them incrementally).
+    /// the partial distances are computed from scratch, one feature at a time ([B,N] memory; the reference,
+    /// Algorithm 1 updates them incrementally).
     /// </summary>
     public Tensor SampleConditional(Tensor z, Tensor given, Generator generator)
     {
         using var scope = NewDisposeScope();
         z = z.to(Device).to_type(ScalarType.Float64);
         given = given.to(Device);
-        var diff = (z.unsqueeze(1) - Data.unsqueeze(0)).pow_(2) * given.unsqueeze(1).to_type(ScalarType.Float64);  // [B,N,d]
-        var draw = Sample(diff.sum(new long[] { 2 }), generator);
+        var mask = given.to_type(ScalarType.Float64);
+        var partial = zeros(z.shape[0], Count, dtype: ScalarType.Float64, device: Device);
+        for (long i = 0; i < Dimensions; i++)
+        {
+            using var step = NewDisposeScope();
+            partial.add_((z.narrow(1, i, 1) - Data[.., i].unsqueeze(0)).pow_(2).mul_(mask.narrow(1, i, 1)));   // ‖z_𝓟 − [x_n]_𝓟‖²
+        }
+        var draw = Sample(partial, generator);
         return where(given, z, draw).MoveToOuterDisposeScope();
     }
 }

@@ -48,11 +48,13 @@ public static class NeonEvaluation
             Tensor? fixedR = m.Stochastic ? null : Explain(m, xs, c, g, batchSize);
             for (int r = 0; r < repeats; r++)
             {
+                using var repeatScope = NewDisposeScope();                 // this repeat's relevance and curves are freed here
                 var rel = fixedR ?? Explain(m, xs, c, g, batchSize);
                 var auc = zeros(n, dtype: ScalarType.Float64, device: dev);
                 for (long s = 0; s < n; s += batchSize)
                 {
                     long e = Math.Min(n, s + batchSize);
+                    using var batchScope = NewDisposeScope();
                     auc.narrow(0, s, e - s).copy_(FeatureFlipping.Auc(FeatureFlipping.Curves(model.Predict, xs.narrow(0, s, e - s), c.narrow(0, s, e - s), rel.narrow(0, s, e - s), kde, g, dev)));
                 }
                 perRepeat[r] = auc.mean().ToDouble();

@@ -30,7 +30,7 @@ public class BaselineTests
         var mu = net.Centroids;
         var w = 2 * (mu.index_select(0, c) - mu.index_select(0, 1 - c));                  // w = 2(μ_c − μ_k)
         var wx = w * x;
-        Assert.True(R(RelevanceMethods.PdaZero(model), x, c).allclose(wx, rtol: 1e-10, atol: 1e-10));
+        Assert.True(R(RelevanceMethods.PdaZero(model, PdaTarget.Surrogate), x, c).allclose(wx, rtol: 1e-10, atol: 1e-10));
         Assert.True(R(RelevanceMethods.IntegratedGradients(model), x, c).allclose(wx, rtol: 1e-10, atol: 1e-10));
         Assert.True(R(RelevanceMethods.GradientSquared(model), x, c).allclose(w.pow(2), rtol: 1e-10, atol: 1e-10));
         var nca = R(RelevanceMethods.Nca(model), x, c);
@@ -85,11 +85,11 @@ public class BaselineTests
         var (x, model, _) = KMeansModel(3, 7);
         var c = model.Predict(x);
         var kde = new KdeImputer(x);
-        var m = RelevanceMethods.PdaConditional(model, kde);
+        var m = RelevanceMethods.PdaConditional(model, kde, target: PdaTarget.Surrogate);
         Assert.True(m.Stochastic);
         var r1 = m.Explain(x, c, Seeds.Generator(1)); var r2 = m.Explain(x, c, Seeds.Generator(1));
         Assert.True(r1.eq(r2).all().ToBoolean());                                                      // seeded
-        Assert.False(r1.allclose(R(RelevanceMethods.PdaZero(model), x, c)));
+        Assert.False(r1.allclose(R(RelevanceMethods.PdaZero(model, PdaTarget.Surrogate), x, c)));
         var g = Seeds.Generator(2);
         var rand = RelevanceMethods.Random();
         Assert.False(rand.Explain(x, c, g).eq(rand.Explain(x, c, g)).all().ToBoolean());

@@ -106,8 +106,11 @@ public static class TableOne
         }
     }
 
-    /// <summary>Computes one Table I row: all methods (NCA only for k-means), <paramref name="repeats"/> repeats.</summary>
-    public static TableOneRow Run(TableOneSpec spec, int repeats = 10, long seed = 0, int nInit = 10, int kernelRestarts = 10)
+    /// <summary>
+    /// Computes one Table I row: all methods (NCA only for k-means) and, with <paramref name="extra"/>, the
+    /// <see cref="RelevanceMethods.Extra"/> variants (PDA on f_c); <paramref name="repeats"/> repeats.
+    /// </summary>
+    public static TableOneRow Run(TableOneSpec spec, int repeats = 10, long seed = 0, int nInit = 10, int kernelRestarts = 10, bool extra = false)
     {
         var sw = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
@@ -119,7 +122,8 @@ public static class TableOne
         var model = FitModel(spec.Model, x, k, seed, nInit, kernelRestarts);
         double beta = model.HeuristicBeta(x);
         var kde = new KdeImputer(x);
-        var scores = NeonEvaluation.Run(model, x, RelevanceMethods.Create(model, kde, beta), kde, repeats, seed);
+        var names = RelevanceMethods.All.Where(m => m != "nca" || model.Centroids is not null).Concat(extra ? RelevanceMethods.Extra : []);
+        var scores = NeonEvaluation.Run(model, x, RelevanceMethods.Create(model, kde, beta, names), kde, repeats, seed);
         return new TableOneRow(spec, (int)x.shape[0], (int)x.shape[1], k, beta, kde.Sigma, scores, sw.Elapsed.TotalSeconds, ks, inertias);
     }
 }

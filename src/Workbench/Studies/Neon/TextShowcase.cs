@@ -128,7 +128,7 @@ public sealed class TextShowcase
     }
 
     /// <summary>
-    /// The Table I <c>news</c> row on these documents: Algorithm 1 with the KDE of App. G for random, x², PDA₀,
+    /// The Table I <c>news</c> row on these documents: Algorithm 1 with the KDE of App. G for random, x², PDA₀ (on the decision function g_c),
     /// (∇f_c)², IG-10 and NEON (the paper gives no PDA_cs or NCA for news), <paramref name="repeats"/> repeats, on at most
     /// <paramref name="maxDocuments"/> documents (the paper's N = 250; a seeded sample when there are more), which also
     /// form the KDE's data. Returns the scores, σ and N.
