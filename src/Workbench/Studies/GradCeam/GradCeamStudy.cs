@@ -75,15 +75,36 @@ public static class GradCeamStudy
     public static string WeightsPath(string key, long seed) => Artifacts.Path("models", $"gradceam-v2-{key}-seed{seed}.bin"); // v2: float64-drawn Keras init (Models/Init.cs)
 
     /// <summary>
-    /// Trains the MNIST-configuration CAE (official: 2 epochs, batch 64) on <paramref name="split"/>'s train images and
-    /// clusters the test images' codes with k-means (K = <paramref name="k"/>, n_init 25). Weights are cached by key and seed.
+    /// Trains the MNIST-configuration CAE (official: 2 epochs, batch 64, Adam lr 1e-3) on <paramref name="split"/>'s train
+    /// images and clusters the test images' codes with k-means (K = <paramref name="k"/>, n_init 25). Weights are cached by
+    /// key, epochs, training size, learning rate (when not the official 1e-3) and seed.
     /// </summary>
-    public static AutoencoderKMeans FitImages(string key, ImageSplit split, int k, int epochs = 2, long seed = 0)
+    public static AutoencoderKMeans FitImages(string key, ImageSplit split, int k, int epochs = 2, long seed = 0, double learningRate = 1e-3)
     {
-        var m = new AutoencoderKMeans(() => new ConvAutoencoder2D(seed: seed), k, seed, epochs, batchSize: 64,
-            weightsPath: WeightsPath($"{key}-cae-e{epochs}-n{split.XTrain.shape[0]}", seed));
+        string lr = learningRate == 1e-3 ? "" : $"-lr{learningRate.ToString("0.####E+0", System.Globalization.CultureInfo.InvariantCulture)}";
+        var m = new AutoencoderKMeans(() => new ConvAutoencoder2D(seed: seed), k, seed, epochs, batchSize: 64, learningRate: learningRate,
+            weightsPath: WeightsPath($"{key}-cae-e{epochs}-n{split.XTrain.shape[0]}{lr}", seed));
         m.Fit(split.XTrain.flatten(1));
         return m.FitClusters(split.XTest.flatten(1));
+    }
+
+    /// <summary>
+    /// Reconstruction check of an image autoencoder on <paramref name="x"/> [N, 1, H, W]: its MSE, the MSE of the all-background
+    /// reconstruction (every pixel 0, i.e. mean x²), and the mean output. A model whose MSE equals the all-background MSE and
+    /// whose outputs are ≈ 0 has collapsed (saturated sigmoid): its codes no longer carry the image.
+    /// </summary>
+    public static (double Mse, double BackgroundMse, double MeanOutput) Reconstruction(IConvAutoencoder model, Tensor x)
+    {
+        using var _ = no_grad();
+        double se = 0, sy = 0, sx = 0; long n = x.shape[0], per = x[0].numel();
+        for (long s = 0; s < n; s += 500)
+        {
+            using var scope = NewDisposeScope();
+            var xb = x.narrow(0, s, Math.Min(500, n - s));
+            var y = model.Decode(model.Encode(xb));
+            se += (y - xb).pow(2).sum().ToDouble(); sy += y.sum().ToDouble(); sx += xb.pow(2).sum().ToDouble();
+        }
+        return (se / (n * per), sx / (n * per), sy / (n * per));
     }
 
     /// <summary>Trains the ResNet AE (batch 10 as the code) on the train series and clusters the test series (K = number of classes, n_init 25).</summary>
