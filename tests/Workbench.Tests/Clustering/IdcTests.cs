@@ -1,3 +1,5 @@
+using TorchSharp;
+using TorchSharp.Modules;
 using Workbench.Clustering;
 using Workbench.Evaluation;
 using Workbench.Studies.Idc;
@@ -58,6 +60,72 @@ public class IdcTests(ITestOutputHelper output)
         Assert.Equal(new long[] { 4, 13 }, gg.shape);
         Assert.True(gg.ge(0).all().item<bool>() && gg.le(1).all().item<bool>());
         Assert.Equal(new long[] { data.X.shape[0], 4 }, fitted.PredictProba(data.X).shape);
+    }
+
+    [Fact]
+    public void StageTwoEmbeddingsUseTheStatisticsOfTheGatedInputs()
+    {
+        // The code's stage 2 runs the frozen encoder in train mode on x ⊙ z: BatchNorm normalises with x ⊙ z's batch
+        // statistics. The cached embeddings must equal that full-batch train-mode pass, not the eval pass with the running
+        // statistics left by stage 1 (a mixture over x, the 90 %-masked x ⊙ m and x ⊙ z).
+        var data = IdcSynthetic.Generate(samples: 600, seed: 3);
+        var idc = Synthetic(headEpochs: 2).Fit(data.X);
+        var x = data.X.to(ScalarType.Float32);
+        var gated = x * idc.LocalGates(data.X);
+        var enc = idc.Autoencoder.Encoder;
+        Tensor trainMode;
+        using (no_grad()) { enc.train(); trainMode = enc.forward(gated); enc.eval(); }
+        double gap = (idc.Embeddings - trainMode).abs().max().item<float>();
+        double scale = trainMode.abs().max().item<float>();
+        output.WriteLine($"max |cached − train-mode| = {gap:E2} (scale {scale:F3})");
+        Assert.True(gap <= 1e-4 * Math.Max(1, scale), $"cached embeddings differ from the x ⊙ z train-mode pass by {gap}");
+        // And Transform (eval mode, the saved running statistics) gives the same codes on the training rows.
+        Assert.True((idc.Transform(data.X) - idc.Embeddings).abs().max().item<float>() <= 1e-5);
+    }
+
+    [Fact]
+    public void RecalibratedBatchNormHoldsTheInputsStatistics()
+    {
+        // RecalibrateBatchNorm: running mean = batch mean, running var = unbiased batch var of the pre-BN activations.
+        var net = torch.nn.Sequential(("fc", torch.nn.Linear(3, 4)), ("bn", torch.nn.BatchNorm1d(4)), ("relu", torch.nn.ReLU()));
+        var x = randn(50, 3, generator: Workbench.Compute.Seeds.Generator(7)) * 3 + 1;
+        using (no_grad()) { net.train(); net.forward(x * 0.1); net.forward(x * 0); }   // pollute the running statistics
+        Idc.RecalibrateBatchNorm(net, x);
+        var bn = net.modules().OfType<BatchNorm1d>().Single();
+        Tensor pre; using (no_grad()) pre = net.modules().OfType<Linear>().Single().forward(x);
+        Assert.True((bn.running_mean! - pre.mean(new long[] { 0 })).abs().max().item<float>() <= 1e-5);
+        Assert.True((bn.running_var! - pre.var(new long[] { 0 }, unbiased: true)).abs().max().item<float>() <= 1e-4);
+        Assert.Equal(0.1, bn.momentum!.Value, 12);                                      // momentum restored
+        Assert.False(net.training);
+    }
+
+    [Fact]
+    public void TrainedStateIsCachedByConfigurationSeedAndData()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"idc-cache-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            var data = IdcSynthetic.Generate(samples: 300, seed: 4);
+            Idc Make(long seed) => new(4, new[] { 10 }, 8, 16, 2, 16, epochs: 12, pretrainEpochs: 2, gateEpochs: 6, globalGateEpoch: 9,
+                batchSize: 64, evalEvery: 2, cacheFolder: folder, seed: seed);
+            var first = Make(0).Fit(data.X);
+            Assert.False(first.LoadedFromCache);
+            Assert.Equal(2, Directory.GetFiles(folder).Length);                          // state + history
+            var second = Make(0).Fit(data.X);
+            Assert.True(second.LoadedFromCache);
+            Assert.True(first.Labels.eq(second.Labels).all().item<bool>());
+            Assert.True(first.Predict(data.X).eq(second.Predict(data.X)).all().item<bool>());
+            Assert.True((first.Embeddings - second.Embeddings).abs().max().item<float>() == 0);
+            Assert.True((first.LocalGates(data.X) - second.LocalGates(data.X)).abs().max().item<float>() == 0);
+            Assert.Equal(first.History.Count, second.History.Count);
+            Assert.Equal(first.LabelHistory.Select(h => h.Epoch), second.LabelHistory.Select(h => h.Epoch));
+            // Another seed or other data is another key: trained, not loaded.
+            Assert.False(Make(1).Fit(data.X).LoadedFromCache);
+            var other = data.X.clone(); other[0, 0] = other[0, 0] + 1e-3;
+            Assert.False(Make(0).Fit(other).LoadedFromCache);
+            Assert.Equal(6, Directory.GetFiles(folder).Length);
+        }
+        finally { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
     }
 
     [Fact]
