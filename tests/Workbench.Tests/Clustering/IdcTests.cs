@@ -78,7 +78,10 @@ public class IdcTests(ITestOutputHelper output)
         double gap = (idc.Embeddings - trainMode).abs().max().item<float>();
         double scale = trainMode.abs().max().item<float>();
         output.WriteLine($"max |cached − train-mode| = {gap:E2} (scale {scale:F3})");
-        Assert.True(gap <= 1e-4 * Math.Max(1, scale), $"cached embeddings differ from the x ⊙ z train-mode pass by {gap}");
+        // Train mode divides by the biased batch variance, eval mode by the running (unbiased) one: a relative 1/(2(N−1))
+        // per BatchNorm layer, so the tolerance is scale/N.
+        double tol = scale / x.shape[0];
+        Assert.True(gap <= tol, $"cached embeddings differ from the x ⊙ z train-mode pass by {gap} (> {tol})");
         // And Transform (eval mode, the saved running statistics) gives the same codes on the training rows.
         Assert.True((idc.Transform(data.X) - idc.Embeddings).abs().max().item<float>() <= 1e-5);
     }
