@@ -57,7 +57,7 @@ public sealed partial class Idc
             var w = arange(xd.numel(), dtype: ScalarType.Float64, device: xd.device).reshape(xd.shape).remainder(977.0) + 1.0;
             sum = xd.sum().item<double>(); weighted = (xd * w).sum().item<double>();
         }
-        var text = string.Join("|", "idc-v1", K, string.Join(",", Hidden), Latent, GatingHidden, HeadHidden, AuxHidden, Epochs,
+        var text = string.Join("|", "idc-v2", K, string.Join(",", Hidden), Latent, GatingHidden, HeadHidden, AuxHidden, Epochs,
             PretrainEpochs, GateEpochs, GlobalGateEpoch, BatchSize, LearningRate.ToString("R"), HeadLearningRate.ToString("R"),
             GlobalLearningRate.ToString("R"), MinLearningRate.ToString("R"), MaskProbability.ToString("R"), LatentNoise.ToString("R"),
             LambdaLocal.ToString("R"), LambdaGlobal.ToString("R"), GateCodingRateWeight.ToString("R"), GateCodingRateEps.ToString("R"),

@@ -220,7 +220,7 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
                         var xb = x.index_select(0, order.narrow(0, bi * b, b));
                         var (loss, open) = Stage1Loss(xb, gated, beta, noise, g);
                         loss.backward();
-                        lossSum += loss.item<float>(); openSum += open;
+                        lossSum += Finite(loss.item<float>(), 1, e); openSum += open;
                     }
                     opt.step();
                 }
@@ -258,7 +258,7 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
                         var yHat = GumbelSoftmax.Sample(logits, Tau, g);                        // IDC Eq. (6)
                         var loss = CodingRate.CompressLoss(hAll.index_select(0, idx), yHat, HeadEps);   // IDC Eq. (7)
                         loss.backward();
-                        lossSum += loss.item<float>();
+                        lossSum += Finite(loss.item<float>(), 2, e);
                         cl = logits.detach().argmax(1).MoveToOuterDisposeScope();
                     }
                     optHead.step();
@@ -348,6 +348,10 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
                 lin.bias?.copy_((rand(lin.bias!.shape, generator: g) * 2 - 1) * bound);
             }
     }
+
+    static double Finite(float loss, int stage, int epoch) => float.IsFinite(loss) ? loss
+        : throw new InvalidOperationException($"IDC stage {stage}: the loss became {loss} at epoch {epoch}. Check x for extreme values " +
+            "(scale it to [0, 1] or z-score it) or lower learningRate / headLearningRate.");
 
     static double Cosine(double lr0, double lrMin, long t, long tMax) =>
         tMax <= 0 ? lr0 : lrMin + (lr0 - lrMin) * (1 + Math.Cos(Math.PI * t / tMax)) / 2;    // CosineAnnealingLR closed form

@@ -23,26 +23,43 @@ public class IdcTests(ITestOutputHelper output)
         headHidden: 2, auxHidden: 16, epochs: 51 + headEpochs, pretrainEpochs: 10, gateEpochs: 50, globalGateEpoch: 51 + headEpochs / 2,
         batchSize: 800, lambdaLocal: 1.0, seed: seed);
 
-    [Fact(Skip = "Not met, measured (seed 0, notebook 50): the code's schedule (batch 800, E_ng 10, E_pre 50, λ_loc 1, 300 head " +
-                 "epochs) gives ACC 0.507, gate F1 0.298, 11.5 of 13 gates still open after stage 1 (204 Adam steps at 1e-3 are " +
-                 "too few to close them), and the head uses 2 of its 4 clusters (also with H_c = 16: ACC 0.508). With a 10× stage-1 " +
-                 "rate the gates keep exactly x1–x3 (F1 0.800, k-means on the codes 0.994) but the head still uses 2 clusters " +
-                 "(ACC 0.457); τ = 1 instead of 100: 3 clusters, ACC 0.645; batch 256, E_pre 150, λ_loc 20 closes every gate " +
-                 "by epoch 84. See notebook 50's closing table.")]
-    public void SyntheticPassBar()
+    [Fact(Skip = "Not met, measured (seed 0, one thread): the official code's full schedule on Table 6/7's synthetic row " +
+                 "(batch 800, E_ng 10, E_pre 50, λ_loc 1, H_c 2, τ 100, 2000 head epochs; notebook 50's full profile, ≈ 50 s CPU) " +
+                 "gives ACC 0.554 at the end (oracle best 0.565), gate F1 0.298, 11.5 of 13 gates open after stage 1 and head " +
+                 "clusters of 83/1964/234/1111. Causes: (1) 204 Adam steps at 1e-3 cannot move the gating net's outputs below " +
+                 "−0.5 (with stage-1 rate 1e-2 the gates are exactly x1–x3, F1 0.800); (2) the 2-unit head (Table 6's [8,2,4]) " +
+                 "uses 2–3 of 4 clusters, in our port and in the PyTorch peer of the code's head on the same embeddings " +
+                 "(benchmarks/torch_idc_head.py: H_c 2 → 3 clusters, ACC 0.618; H_c 16 → ACC 0.999). " +
+                 "SyntheticPassBarWithDeclaredDeviations runs the bar with both changes.")]
+    public void SyntheticPassBar() => AssertPassBar(CodeSchedule(headEpochs: 2000));
+
+    /// <summary>The issue's pass bar (ACC ≥ 0.95, gate F1 ≥ 0.80, x1 open ≥ 95 %, each nuisance column open ≤ 5 %) on the
+    /// synthetic set, under two declared deviations from Table 6/7 that the skip reason of <see cref="SyntheticPassBar"/>
+    /// measures: stage-1 Adam rate 1e−2 (the 204 steps of batch 800 cannot close a gate at 1e−3) and head width H_c = 16
+    /// (H_c = 2 leaves clusters empty, in the PyTorch peer too); 300 head epochs.</summary>
+    [Fact]
+    public void SyntheticPassBarWithDeclaredDeviations() => AssertPassBar(new Idc(4, hidden: new[] { 10 }, latent: 8, gatingHidden: 16,
+        headHidden: 16, auxHidden: 16, epochs: 351, pretrainEpochs: 10, gateEpochs: 50, globalGateEpoch: 201, batchSize: 800,
+        learningRate: 1e-2, lambdaLocal: 1.0, seed: 0));
+
+    void AssertPassBar(Idc model)
     {
         var data = IdcSynthetic.Generate(seed: 0);
         Assert.Equal(13, data.X.shape[1]);
         int m = data.Labels.Count(l => l == 3);                        // every class cut to the size of class 3
         Assert.All(Enumerable.Range(0, 3), c => Assert.InRange(data.Labels.Count(l => l == c), m - 60, m));
-        var idc = CodeSchedule().Fit(data.X);
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var idc = model.Fit(data.X);
+        var fitCpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         double acc = ClusterMetrics.Accuracy(data.Labels, idc.Labels.data<long>().ToArray());
         var gates = idc.LocalGates(data.X);
         var rec = InterpretabilityMetrics.Recovery(gates, data.Support);
         var openRate = gates.gt(0).to(ScalarType.Float64).mean(new long[] { 0 }).data<double>().ToArray();
-        output.WriteLine($"ACC {acc:F4}, F1 macro {rec.MacroF1:F4} micro {rec.MicroF1:F4}, open rate per column {string.Join(" ", openRate.Select(v => v.ToString("F3")))}");
+        output.WriteLine($"fit {fitCpu:F1} s CPU (process), ACC {acc:F4}, F1 macro {rec.MacroF1:F4} micro {rec.MicroF1:F4}, " +
+                         $"open rate per column {string.Join(" ", openRate.Select(v => v.ToString("F3")))}");
         Assert.True(acc >= 0.95, $"ACC {acc}");
-        Assert.True(rec.MacroF1 >= 0.80, $"F1 {rec.MacroF1}");
+        // Exactly {x1, x2, x3} open gives F1 = 2·(2/3)/(5/3) = 0.8, which floating point may give as 0.79999999999999993.
+        Assert.True(rec.MacroF1 >= 0.80 - 1e-12, $"F1 {rec.MacroF1}");
         Assert.True(openRate[0] >= 0.95, $"x1 open {openRate[0]}");
         Assert.All(openRate.Skip(3), r => Assert.True(r <= 0.05, $"nuisance open {r}"));
     }
