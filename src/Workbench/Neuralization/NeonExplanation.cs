@@ -1,3 +1,4 @@
+using Workbench.Propagation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -64,6 +65,44 @@ static class NeonShared
         if (beta is { } b) return b;
         using var f = model.F(x);
         return Propagation.Stiffness.Heuristic(f);
+    }
+
+    /// <summary>The composite's top pool rule with β resolved: a min-take-most rule with β = null gets the heuristic of Eq. (3).</summary>
+    public static IPoolRule TopRule(NeonComposite composite, INeuralizedClustering model, Tensor x) =>
+        composite.Competitors is MinTakeMostRule { Beta: null } m ? m.Resolve(Beta(null, model, x)) : composite.Competitors;
+
+    /// <summary>
+    /// The pool of a network whose layer 1 compares each point's own centroid c with every centroid k (k-means Prop. 1,
+    /// soft k-means App. E): f_c = min_{k≠c} h_k, or LME^{−1}_{k≠c} h_k for the absolute soft model (Eq. 28). Call inside
+    /// the caller's dispose scope; the tensors are moved out of it.
+    /// </summary>
+    public static NeonForward PairForward(Tensor clusters, Tensor h, long k, bool lmePool)
+    {
+        var comp = Competitors(clusters, k);
+        var f = lmePool
+            ? Numerics.Lme.Pool(h, -1.0, 1, comp)                                                    // LME^{-1}_{k≠c}
+            : h.masked_fill(comp.logical_not(), double.PositiveInfinity).amin(new long[] { 1 });    // min_{k≠c}
+        return new NeonForward(clusters.MoveToOuterDisposeScope(), h.MoveToOuterDisposeScope(), comp.MoveToOuterDisposeScope(), f.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// NEON through such a network with the rules of <paramref name="composite"/>: its top pool rule (Eq. 2), §IV's
+    /// dissipation for the LME pool, then its first-layer rule over the centroid pairs, scaled by <paramref name="scale"/>
+    /// (the factor in w_k = 2·scale·(μ_c − μ_k)); <paramref name="offset"/> is the constant added to every h_k.
+    /// </summary>
+    public static NeonExplanation ExplainPairs(INeuralizedClustering model, Tensor x, NeonComposite composite, Tensor? clusters,
+        Func<Tensor, Tensor> prepare, Func<Tensor, Tensor?, NeonForward> forward, Tensor centroids, double scale, double offset, bool lmePool)
+    {
+        ArgumentNullException.ThrowIfNull(composite);
+        using var scope = NewDisposeScope();
+        x = prepare(x);
+        using var fw = forward(x, clusters);
+        var rk = TopRule(composite, model, x).Weights(fw.H, fw.Competitors) * fw.F.unsqueeze(-1);      // Eq. (2)
+        if (lmePool && composite.Dissipate) rk = Dissipation.Apply(rk, fw.H, fw.F);                     // R_k ← R_k·h_k/f_c (§IV)
+        var q = MidpointRule.SafeRatio(rk, composite.Detection.Denominator(fw.H, offset)).masked_fill(fw.Competitors.logical_not(), 0);
+        var r = scale * composite.Detection.Propagate(x, centroids, PairCoefficients(q, fw.Clusters));   // Eq. (4)
+        return new NeonExplanation(fw.Clusters.clone().MoveToOuterDisposeScope(), fw.F.clone().MoveToOuterDisposeScope(),
+            rk.MoveToOuterDisposeScope(), r.MoveToOuterDisposeScope());
     }
 
     public static void CheckPoints(Tensor x, long d, string what)

@@ -64,27 +64,18 @@ public sealed class NeuralizedKMeans : INeuralizedClustering
         using var scope = NewDisposeScope();
         x = Prepare(x);
         var c = NeonShared.Resolve(clusters, x.shape[0], () => Predict(x), x.device, K);
-        var h = Layer1Forward(x, c);
-        var comp = NeonShared.Competitors(c, K);
-        var f = h.masked_fill(comp.logical_not(), double.PositiveInfinity).amin(new long[] { 1 });   // layer 2
-        return new NeonForward(c.MoveToOuterDisposeScope(), h.MoveToOuterDisposeScope(), comp.MoveToOuterDisposeScope(), f.MoveToOuterDisposeScope());
+        return NeonShared.PairForward(c, Layer1Forward(x, c), K, lmePool: false);
     }
 
     /// <summary>f_c(x) for each row and its cluster.</summary>
     public Tensor F(Tensor x, Tensor? clusters = null) { using var fw = Forward(x, clusters); return fw.F.clone(); }
 
-    /// <summary>NEON: Eq. (2) with stiffness <paramref name="beta"/> (0 uniform, +∞ min-take-all), then Eq. (4).</summary>
-    public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null)
-    {
-        using var scope = NewDisposeScope();
-        x = Prepare(x);
-        using var fw = Forward(x, clusters);
-        var rk = MinTakeMost.Redistribute(fw.H, fw.Competitors, fw.F, NeonShared.Beta(beta, this, x));          // Eq. (2)
-        var q = MidpointRule.SafeRatio(rk, fw.H).masked_fill(fw.Competitors.logical_not(), 0);
-        var r = Scale * MidpointRule.Apply(x, Centroids, NeonShared.PairCoefficients(q, fw.Clusters)); // Eq. (4)
-        return new NeonExplanation(fw.Clusters.clone().MoveToOuterDisposeScope(), fw.F.clone().MoveToOuterDisposeScope(),
-            rk.MoveToOuterDisposeScope(), r.MoveToOuterDisposeScope());
-    }
+    /// <summary>NEON: Eq. (2) with stiffness <paramref name="beta"/> (0 uniform, +∞ min-take-all, null the heuristic of Eq. 3), then Eq. (4).</summary>
+    public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null) => Explain(x, NeonComposite.Default(beta), clusters);
+
+    /// <summary>NEON with the rules of <paramref name="composite"/>: its top pool rule in layer 2, its first-layer rule in layer 1.</summary>
+    public NeonExplanation Explain(Tensor x, NeonComposite composite, Tensor? clusters = null) =>
+        NeonShared.ExplainPairs(this, x, composite, clusters, Prepare, Forward, Centroids, Scale, 0.0, lmePool: false);
 
     Tensor Prepare(Tensor x)
     {

@@ -125,37 +125,53 @@ public sealed class NeuralizedKernelKMeans : INeuralizedClustering
     }
 
     /// <summary>NEON for kernel k-means: Eq. (2) with <paramref name="beta"/> in layer 4, footnote 1 (γ) in layers 3 and 2, Eq. (10), Eq. (4).</summary>
-    public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null)
+    public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null) => Explain(x, NeonComposite.Default(beta), clusters);
+
+    /// <summary>NEON for kernel k-means with the rules of <paramref name="composite"/> (layer 4: its top pool rule; layers 3 and 2: its support pools; Eq. 10; layer 1: its first-layer rule).</summary>
+    public NeonExplanation Explain(Tensor x, NeonComposite composite, Tensor? clusters = null)
     {
+        ArgumentNullException.ThrowIfNull(composite);
         using var scope = NewDisposeScope();
         x = Prepare(x);
-        using var q = Coefficients(x, beta, clusters);
-        var r = MidpointRule.Apply(x, Support, q.Coefficients);
+        using var q = Coefficients(x, composite, clusters);
+        var r = composite.Detection.Propagate(x, Support, q.Coefficients);
         return new NeonExplanation(q.Clusters.clone().MoveToOuterDisposeScope(), q.F.clone().MoveToOuterDisposeScope(),
             q.NeuronRelevance.clone().MoveToOuterDisposeScope(), r.MoveToOuterDisposeScope());
     }
+
+    /// <summary>The backward pass of NEON's default rules (<see cref="NeonComposite.Default"/> with <paramref name="beta"/>) stopped before layer 1: see the overload taking a composite.</summary>
+    public KernelCoefficients Coefficients(Tensor x, double? beta = null, Tensor? clusters = null) => Coefficients(x, NeonComposite.Default(beta), clusters);
 
     /// <summary>
     /// The backward pass down to layer 1 without its last step: C [N,S] with C[n,s] = Σ_{j} q_{sj} − Σ_{i} q_{is}, where
     /// q_ij = R_ijk/h_ijk is the relevance per unit of layer-1 activation (after Eq. 10), so that Eq. (4) is
     /// <see cref="MidpointRule.Apply"/>(x, <see cref="Support"/>, C). Layer 1 is linear, so the same C redistributes
-    /// relevance over any linear decomposition of x (words of a document, NEON §VI-A).
+    /// relevance over any linear decomposition of x (words of a document, NEON §VI-A). The composite's first-layer rule
+    /// divides R_k by its denominator of h_k (after Eq. 10, R_ijk/h_ijk = α_i β_j R_k/h_k for every pair).
     /// </summary>
-    public KernelCoefficients Coefficients(Tensor x, double? beta = null, Tensor? clusters = null)
+    public KernelCoefficients Coefficients(Tensor x, NeonComposite composite, Tensor? clusters = null)
     {
+        ArgumentNullException.ThrowIfNull(composite);
+        if (!composite.Dissipate)
+            throw new ArgumentException("kernel k-means needs the dissipation of Eq. (10): layer-1 neurons h_ijk can be negative while h_k > 0, and without it their relevance would not be bounded. Keep Dissipate = true.");
+        double softMin = composite.SupportMin?.Beta ?? Gamma, softMax = composite.SupportMax?.Beta ?? Gamma;
+        if (composite.SupportMin is { Max: true } || composite.SupportMax is { Max: false })
+            throw new ArgumentException("SupportMin must be a min-take-most rule (Max = false) and SupportMax a max-take-most rule (Max = true).");
+        if (!(softMin >= 0) || double.IsInfinity(softMin) || !(softMax >= 0))
+            throw new ArgumentException($"the support pools need a finite stiffness ≥ 0 for layer 3 and ≥ 0 (or +∞) for layer 2; got {softMin} and {softMax}.");
         using var scope = NewDisposeScope();
         x = Prepare(x);
         var (c, d, hj, hk, comp, f) = ForwardCore(x, clusters);
-        var rk = MinTakeMost.Redistribute(hk, comp, f, NeonShared.Beta(beta, this, x));                      // layer 4, Eq. (2)
+        var rk = NeonShared.TopRule(composite, this, x).Weights(hk, comp) * f.unsqueeze(-1);                  // layer 4, Eq. (2)
         var own = Members.index_select(0, c);                                      // [N,S]
         // layer 3 (soft min over j ∈ C_k): β_j = softmax_{j∈C_k}(−γ h_jk), computed per cluster
-        var logits = (-Gamma * hj).masked_fill(own, double.NegativeInfinity);     // [N,S]
+        var logits = (-softMin * hj).masked_fill(own, double.NegativeInfinity);   // [N,S]
         var lse = logsumexp(logits.unsqueeze(1).masked_fill(Members.unsqueeze(0).logical_not(), double.NegativeInfinity), 2); // [N,K]
         var betaJ = (logits - lse.index_select(1, SupportLabels)).exp().nan_to_num(0).masked_fill(own, 0);                  // [N,S]
         // layer 2 (soft max over i ∈ C_c, footnote 1): α_i = softmax_{i∈C_c}(γ h_ijk) = softmax_{i∈C_c}(−γ d_i), the min-take-most weights of d
-        var alpha = MinTakeMost.Weights(d, own, Gamma);
-        // R_ijk = α_i β_j R_k; Eq. (10) then Eq. (4): q_ij = R_ijk·(h_ijk/h_k)/h_ijk = α_i β_j R_k / h_k
-        var rOverH = MidpointRule.SafeRatio(rk, hk).masked_fill(comp.logical_not(), 0);  // [N,K]
+        var alpha = MinTakeMost.Weights(d, own, softMax);
+        // R_ijk = α_i β_j R_k; Eq. (10) then layer 1: q_ij = R_ijk·(h_ijk/h_k)/h_ijk = α_i β_j R_k / h_k
+        var rOverH = MidpointRule.SafeRatio(rk, composite.Detection.Denominator(hk, 0.0)).masked_fill(comp.logical_not(), 0);  // [N,K]
         var bj = betaJ * rOverH.index_select(1, SupportLabels);                          // Σ_i q_ij = β_j R_k/h_k
         var ai = alpha * rOverH.sum(1, keepdim: true);                                   // Σ_j q_ij = α_i Σ_k R_k/h_k
         return new KernelCoefficients(c.MoveToOuterDisposeScope(), f.MoveToOuterDisposeScope(), rk.MoveToOuterDisposeScope(), (ai - bj).MoveToOuterDisposeScope());
@@ -179,7 +195,7 @@ public sealed record KernelLayers(Tensor Clusters, Tensor H1, Tensor H2, Tensor 
 }
 
 /// <summary>
-/// The kernel k-means backward pass stopped before layer 1 (<see cref="NeuralizedKernelKMeans.Coefficients"/>): clusters [N],
+/// The kernel k-means backward pass stopped before layer 1 (<see cref="NeuralizedKernelKMeans.Coefficients(Tensor, NeonComposite, Tensor?)"/>): clusters [N],
 /// f_c [N], top-layer relevance R_k [N,K] and the signed support-vector coefficients C [N,S] of <see cref="MidpointRule"/>.
 /// </summary>
 public sealed record KernelCoefficients(Tensor Clusters, Tensor F, Tensor NeuronRelevance, Tensor Coefficients) : IDisposable

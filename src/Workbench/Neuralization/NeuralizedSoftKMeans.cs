@@ -67,30 +67,18 @@ public sealed class NeuralizedSoftKMeans : INeuralizedClustering
         using var scope = NewDisposeScope();
         x = Prepare(x);
         var c = NeonShared.Resolve(clusters, x.shape[0], () => Predict(x), x.device, K);
-        var h = new NeuralizedKMeans(Centroids, Stiffness).Layer1Forward(x, c) + Offset;
-        var comp = NeonShared.Competitors(c, K);
-        Tensor f = IsAbsolute
-            ? Lme.Pool(h, -1.0, 1, comp)                                                         // LME^{-1}_{k≠c}
-            : h.masked_fill(comp.logical_not(), double.PositiveInfinity).amin(new long[] { 1 }); // min_{k≠c}
-        return new NeonForward(c.MoveToOuterDisposeScope(), h.MoveToOuterDisposeScope(), comp.MoveToOuterDisposeScope(), f.MoveToOuterDisposeScope());
+        return NeonShared.PairForward(c, new NeuralizedKMeans(Centroids, Stiffness).Layer1Forward(x, c) + Offset, K, lmePool: IsAbsolute);
     }
 
     /// <inheritdoc/>
     public Tensor F(Tensor x, Tensor? clusters = null) { using var fw = Forward(x, clusters); return fw.F.clone(); }
 
     /// <summary>NEON with stiffness <paramref name="beta"/> in the pool (for the absolute model the pool's own stiffness 1 is the natural choice, footnote 1).</summary>
-    public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null)
-    {
-        using var scope = NewDisposeScope();
-        x = Prepare(x);
-        using var fw = Forward(x, clusters);
-        var rk = MinTakeMost.Redistribute(fw.H, fw.Competitors, fw.F, NeonShared.Beta(beta, this, x));       // Eq. (2)
-        if (IsAbsolute) rk = Dissipation.Apply(rk, fw.H, fw.F);                     // R_k ← R_k·h_k/f_c (§IV)
-        var q = MidpointRule.SafeRatio(rk, fw.H - Offset).masked_fill(fw.Competitors.logical_not(), 0);
-        var r = Stiffness * MidpointRule.Apply(x, Centroids, NeonShared.PairCoefficients(q, fw.Clusters)); // Eq. (4)
-        return new NeonExplanation(fw.Clusters.clone().MoveToOuterDisposeScope(), fw.F.clone().MoveToOuterDisposeScope(),
-            rk.MoveToOuterDisposeScope(), r.MoveToOuterDisposeScope());
-    }
+    public NeonExplanation Explain(Tensor x, double? beta = null, Tensor? clusters = null) => Explain(x, NeonComposite.Default(beta), clusters);
+
+    /// <summary>NEON with the rules of <paramref name="composite"/>: the top pool rule, §IV's dissipation for the absolute model, the first-layer rule.</summary>
+    public NeonExplanation Explain(Tensor x, NeonComposite composite, Tensor? clusters = null) =>
+        NeonShared.ExplainPairs(this, x, composite, clusters, Prepare, Forward, Centroids, Stiffness, Offset, lmePool: IsAbsolute);
 
     Tensor Prepare(Tensor x)
     {

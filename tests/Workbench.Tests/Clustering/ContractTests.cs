@@ -4,7 +4,7 @@ using Workbench.Models;
 using Workbench.Neuralization;
 using Workbench.Propagation;
 using static TorchSharp.torch;
-using static Workbench.Tests.Neon.NeonTestData;
+using static Workbench.Tests.Fixtures.NeonTestData;
 
 namespace Workbench.Tests.Clustering;
 

@@ -1,6 +1,7 @@
 using TorchSharp;
 using Workbench.Training;
 using static TorchSharp.torch;
+using Workbench.Tests.Fixtures;
 
 namespace Workbench.Tests.Training;
 

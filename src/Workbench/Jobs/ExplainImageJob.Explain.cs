@@ -3,9 +3,9 @@ using Workbench.Neuralization;
 using Workbench.Propagation.Lrp;
 using static TorchSharp.torch;
 
-namespace Workbench.Cli.Commands;
+namespace Workbench.Jobs;
 
-static partial class ExplainImage
+public static partial class ExplainImageJob
 {
     static Composite CompositeNamed(string composite)
     {
@@ -40,16 +40,16 @@ static partial class ExplainImage
     static (Tensor Relevance, string What) ExplainClusters(Vgg model, Tensor x, ExplainImageRequest r, Composite comp, string layer)
     {
         if (x.shape[0] != 1)
-            throw new Workbench.Jobs.InputException($"--layer/--cluster-k clusters the locations of one image; --input holds {x.shape[0]} images. Give one image [1, 3, H, W] (or --image).");
+            throw new InputException($"--layer/--cluster-k clusters the locations of one image; --input holds {x.shape[0]} images. Give one image [1, 3, H, W] (or --image).");
         var psi = model.FeatureMap(layer);
         long locations;
         using (no_grad()) { using var a = psi.call(x); locations = a.shape[2] * a.shape[3]; }
         int k = r.ClusterK!.Value;
         if (k > locations)
-            throw new Workbench.Jobs.InputException($"--cluster-k {k} is more than the {locations} locations of features.{layer} for this input; choose K ≤ {locations}, an earlier layer or a larger image.");
+            throw new InputException($"--cluster-k {k} is more than the {locations} locations of features.{layer} for this input; choose K ≤ {locations}, an earlier layer or a larger image.");
         NeuralizedLocationClustering neon;
         try { neon = NeuralizedLocationClustering.Fit(psi, x, k, seed: r.Seed, device: CPU); }
-        catch (ArgumentException e) { throw new Workbench.Jobs.InputException($"--cluster-k {k} at features.{layer}: {e.Message}"); }
+        catch (ArgumentException e) { throw new InputException($"--cluster-k {k} at features.{layer}: {e.Message}"); }
         using var e2 = neon.Explain(x, comp, device: CPU);
         var sizes = string.Join(" ", bincount(e2.Labels.flatten(), minlength: k).data<long>().ToArray());
         return (e2.Relevance.detach().clone(),

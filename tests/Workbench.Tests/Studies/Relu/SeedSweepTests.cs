@@ -1,7 +1,7 @@
 using Deedle;
 using Workbench.Studies.Relu;
 
-namespace Workbench.Tests.Relu;
+namespace Workbench.Tests.Studies.Relu;
 
 [Collection("torch global state")]
 public class SeedSweepTests

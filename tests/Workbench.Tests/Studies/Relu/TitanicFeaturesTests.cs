@@ -3,7 +3,7 @@ using Workbench.Clustering;
 using Workbench.Models;
 using Workbench.Studies.Relu;
 
-namespace Workbench.Tests.Relu;
+namespace Workbench.Tests.Studies.Relu;
 
 /// <summary>Table 1's features from a small hand-made frame shaped like stablelearner::titanic.</summary>
 public class TitanicFeaturesTests

@@ -1,9 +1,9 @@
 using TorchSharp;
 using Workbench.Neuralization;
 using static TorchSharp.torch;
-using static Workbench.Tests.Neon.NeonTestData;
+using static Workbench.Tests.Fixtures.NeonTestData;
 
-namespace Workbench.Tests.Neon;
+namespace Workbench.Tests.Neuralization;
 
 /// <summary>App. E (soft k-means, relative and absolute) and Props. 6–7 (deep soft clustering on top of Ψ).</summary>
 public class SoftClusteringTests
@@ -81,7 +81,7 @@ public class SoftClusteringTests
         Tensor a;
         using (no_grad()) a = psi.call(x);
         var logp = a.matmul(mu.T).log_softmax(1);
-        var rel = new Neuralization.NeuralizedDeepClustering(psi, mu, soft: true);
+        var rel = new global::Workbench.Neuralization.NeuralizedDeepClustering(psi, mu, soft: true);
         Assert.True(MaxAbs(rel.LogProba(x, CPU) - logp) < 1e-12);
         for (int c = 0; c < k; c++)
         {
@@ -95,7 +95,7 @@ public class SoftClusteringTests
             Assert.True(MaxAbs(e.Layers["features"].sum(1) - e.OutputRelevance.sum(1)) < 1e-9);   // conserved on a = Ψ(x)
         foreach (var theta in new[] { 0.3, 0.6 })
         {
-            var abs = new Neuralization.NeuralizedDeepClustering(psi, mu, soft: true, theta: theta);
+            var abs = new global::Workbench.Neuralization.NeuralizedDeepClustering(psi, mu, soft: true, theta: theta);
             Assert.Equal(Longs(logp.argmax(1)), Longs(abs.Predict(x, CPU)));
             for (int c = 0; c < k; c++)
             {

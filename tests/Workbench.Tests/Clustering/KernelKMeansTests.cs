@@ -3,9 +3,9 @@ using Workbench.Clustering;
 using Workbench.Neuralization;
 using Workbench.Reporting;
 using static TorchSharp.torch;
-using static Workbench.Tests.Neon.NeonTestData;
+using static Workbench.Tests.Fixtures.NeonTestData;
 
-namespace Workbench.Tests.Neon;
+namespace Workbench.Tests.Clustering;
 
 public class KernelKMeansTests
 {

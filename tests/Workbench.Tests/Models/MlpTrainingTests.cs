@@ -6,7 +6,7 @@ using Workbench.Reporting;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Workbench.Tests.Relu;
+namespace Workbench.Tests.Models;
 
 public class MlpTrainingTests
 {

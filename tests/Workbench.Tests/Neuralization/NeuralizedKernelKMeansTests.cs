@@ -3,9 +3,9 @@ using Workbench.Neuralization;
 using Workbench.Numerics;
 using Workbench.Propagation;
 using static TorchSharp.torch;
-using static Workbench.Tests.Neon.NeonTestData;
+using static Workbench.Tests.Fixtures.NeonTestData;
 
-namespace Workbench.Tests.Neon;
+namespace Workbench.Tests.Neuralization;
 
 /// <summary>Prop. 5 (four-layer network), App. D (LME identities), Prop. 4 (g_c), and the kernel propagation rules.</summary>
 public class NeuralizedKernelKMeansTests
@@ -67,33 +67,79 @@ public class NeuralizedKernelKMeansTests
     {
         var (x, u, lab) = KernelInstance(seed, 30, d, k, m);
         var net = new NeuralizedKernelKMeans(u, lab, gamma);
-        using var layers = net.Layers(x);
         using var e = net.Explain(x, 0.8);
+        CheckAgainstLiteralPropagation(net, x, u, lab, e, beta: 0.8, softMin: gamma, softMax: gamma, epsilon: null);
+    }
+
+    /// <summary>A composite with other stiffnesses in the two support pools and LRP-ε in layer 1 gives the literal per-pair propagation with those rules.</summary>
+    [Theory]
+    [InlineData(900L, 2, 3, 4, 0.5, 0.1, 3.0, null)]
+    [InlineData(901L, 5, 4, 3, 2.0, 4.0, 0.05, 1e-3)]
+    [InlineData(902L, 3, 2, 4, 1.0, 0.0, 1.0, 1e-6)]
+    public void CompositeSwapsTheSupportPoolsAndTheFirstLayerRule(long seed, int d, int k, int m, double gamma, double softMin, double softMax, double? epsilon)
+    {
+        var (x, u, lab) = KernelInstance(seed, 30, d, k, m);
+        var net = new NeuralizedKernelKMeans(u, lab, gamma);
+        var composite = NeonComposite.Default(0.8) with
+        {
+            SupportMin = new MinTakeMostRule(softMin),
+            SupportMax = new MinTakeMostRule(softMax, Max: true),
+            Detection = epsilon is { } eps ? new EpsilonDetection(eps) : MidpointRule.Default,
+        };
+        using var e = net.Explain(x, composite);
+        CheckAgainstLiteralPropagation(net, x, u, lab, e, beta: 0.8, softMin, softMax, epsilon);
+        // the default composite is the paper's rules: the same numbers as Explain(x, β)
+        using var byBeta = net.Explain(x, 0.8);
+        using var byDefault = net.Explain(x, NeonComposite.Default(0.8) with { SupportMin = new MinTakeMostRule(gamma), SupportMax = new MinTakeMostRule(gamma, Max: true) });
+        Assert.Equal(0.0, MaxAbs(byBeta.Relevance - byDefault.Relevance));
+    }
+
+    [Fact]
+    public void CompositeWithoutDissipationIsRefusedWithTheReason()
+    {
+        var (x, u, lab) = KernelInstance(7, 10, 2, 2, 3);
+        var net = new NeuralizedKernelKMeans(u, lab, 1.0);
+        var ex = Assert.Throws<ArgumentException>(() => net.Explain(x, NeonComposite.Default() with { Dissipate = false }));
+        Assert.Contains("Eq. (10)", ex.Message);
+        Assert.Throws<ArgumentException>(() => net.Explain(x, NeonComposite.Default() with { SupportMin = new MinTakeMostRule(1.0, Max: true) }));
+    }
+
+    /// <summary>
+    /// Literal per-pair propagation (layer 4 Eq. 2 with β, layer 3 soft min with <paramref name="softMin"/>, layer 2 soft
+    /// max with <paramref name="softMax"/>, Eq. 10, then Eq. 4 or, with <paramref name="epsilon"/>, LRP-ε over R_k/h_k),
+    /// checked against the batched explanation <paramref name="e"/> of every point.
+    /// </summary>
+    static void CheckAgainstLiteralPropagation(NeuralizedKernelKMeans net, Tensor x, Tensor u, Tensor lab, NeonExplanation e,
+                                               double beta, double softMin, double softMax, double? epsilon)
+    {
+        using var layers = net.Layers(x);
         var c = Longs(e.Clusters);
-        for (int n = 0; n < 30; n++)
+        long n0 = x.shape[0], d = x.shape[1]; int k = net.K;
+        for (int n = 0; n < n0; n++)
         {
             var (layer, I, J) = net.Layer1((int)c[n]);
             var h1 = x[n].unsqueeze(0).matmul(layer.Weight.T).squeeze(0) + layer.Bias;        // h_ijk = w_ijᵀx + b_ij
             var h1Layers = layers.H1[n];
             for (int p = 0; p < I.Length; p++)
                 Assert.True(Math.Abs(h1[p].item<double>() - h1Layers[I[p], J[p]].item<double>()) < 1e-9);
-            // literal propagation: layer 4 (Eq. 2), layer 3 and 2 (footnote 1), Eq. (10), Eq. (4) per pair
             var h3 = Row(layers.H3, n); var h2 = Row(layers.H2, n); var f = layers.F[n].item<double>();
             var comps = Enumerable.Range(0, k).Where(j => j != c[n]).ToArray();
             double hmin = comps.Min(j => h3[j]);
-            double z4 = comps.Sum(j => Math.Exp(-0.8 * (h3[j] - hmin)));
+            double z4 = comps.Sum(j => Math.Exp(-beta * (h3[j] - hmin)));
             var labA = Longs(lab);
+            var xn = Row(x, n);
             var w = new double[I.Length, d]; var mid = new double[I.Length, d]; var rPair = new double[I.Length];
+            var expectedEps = new double[d];
             double dissipated = 0;
             for (int p = 0; p < I.Length; p++)
             {
                 long i = I[p], j = J[p], kk = labA[j];
-                double rk = Math.Exp(-0.8 * (h3[kk] - hmin)) / z4 * f;
+                double rk = Math.Exp(-beta * (h3[kk] - hmin)) / z4 * f;
                 var jsInK = Enumerable.Range(0, labA.Length).Where(s => labA[s] == kk).ToArray();
-                double wj = Math.Exp(-gamma * h2[j]) / jsInK.Sum(s => Math.Exp(-gamma * h2[s]));              // soft min over j
+                double wj = Math.Exp(-softMin * h2[j]) / jsInK.Sum(s => Math.Exp(-softMin * h2[s]));              // soft min over j
                 var isInC = Enumerable.Range(0, labA.Length).Where(s => labA[s] == c[n]).ToArray();
                 double hij = h1Layers[i, j].item<double>();
-                double wi = Math.Exp(gamma * hij) / isInC.Sum(s => Math.Exp(gamma * h1Layers[s, j].item<double>())); // soft max over i
+                double wi = Math.Exp(softMax * hij) / isInC.Sum(s => Math.Exp(softMax * h1Layers[s, j].item<double>())); // soft max over i
                 double rijk = wi * wj * rk;
                 rPair[p] = rijk * hij / h3[kk];                                                   // Eq. (10)
                 dissipated += rPair[p];
@@ -102,12 +148,14 @@ public class NeuralizedKernelKMeansTests
                     w[p, a] = 2 * (u[i, a].item<double>() - u[j, a].item<double>());
                     mid[p, a] = (u[i, a].item<double>() + u[j, a].item<double>()) / 2;
                 }
+                if (epsilon is { } eps)                                                          // LRP-ε: x_a w_a · R_ijk / (h_k + ε sign h_k)
+                    for (int a = 0; a < d; a++) expectedEps[a] += xn[a] * w[p, a] * rijk / (h3[kk] + (h3[kk] >= 0 ? eps : -eps));
             }
-            var expected = Tests.Propagation.MidpointReference.Relevance(Row(x, n), w, mid, rPair);                    // Eq. (4)
+            var expected = epsilon is null ? Tests.Propagation.MidpointReference.Relevance(xn, w, mid, rPair) : expectedEps;   // Eq. (4) or LRP-ε
             var got = Row(e.Relevance, n);
             for (int a = 0; a < d; a++)
-                Assert.True(Math.Abs(expected[a] - got[a]) < 1e-8 * (1 + Math.Abs(expected[a])), $"feature {a}: {expected[a]} vs {got[a]}");
-            Assert.True(Math.Abs(got.Sum() - dissipated) < 1e-8 * (1 + Math.Abs(dissipated)));
+                Assert.True(Math.Abs(expected[a] - got[a]) < 1e-8 * (1 + Math.Abs(expected[a])), $"point {n} feature {a}: {expected[a]} vs {got[a]}");
+            if (epsilon is null) Assert.True(Math.Abs(got.Sum() - dissipated) < 1e-8 * (1 + Math.Abs(dissipated)));
         }
     }
 

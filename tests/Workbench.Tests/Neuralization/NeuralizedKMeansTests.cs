@@ -2,9 +2,9 @@ using TorchSharp;
 using Workbench.Neuralization;
 using Workbench.Propagation;
 using static TorchSharp.torch;
-using static Workbench.Tests.Neon.NeonTestData;
+using static Workbench.Tests.Fixtures.NeonTestData;
 
-namespace Workbench.Tests.Neon;
+namespace Workbench.Tests.Neuralization;
 
 /// <summary>Prop. 1 and the propagation rules Eqs. (2)–(4) on many random instances.</summary>
 public class NeuralizedKMeansTests

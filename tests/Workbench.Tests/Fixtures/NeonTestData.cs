@@ -2,7 +2,7 @@ using TorchSharp;
 using Workbench.Compute;
 using static TorchSharp.torch;
 
-namespace Workbench.Tests.Neon;
+namespace Workbench.Tests.Fixtures;
 
 /// <summary>Random clustering instances for the NEON tests (float64, CPU, explicit seeds).</summary>
 static class NeonTestData

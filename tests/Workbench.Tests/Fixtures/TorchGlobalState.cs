@@ -1,4 +1,4 @@
-namespace Workbench.Tests.Relu;
+namespace Workbench.Tests.Fixtures;
 
 /// <summary>
 /// Tests that train through <see cref="Workbench.Training.Trainer"/> (which seeds torch's global generator) or change

@@ -1,7 +1,7 @@
 using Workbench.Clustering;
 using static TorchSharp.torch;
 
-namespace Workbench.Tests.Neon;
+namespace Workbench.Tests.Clustering;
 
 /// <summary>K clusters need K distinct points: the library refuses fewer, saying how many there are.</summary>
 public class DistinctRowsTests

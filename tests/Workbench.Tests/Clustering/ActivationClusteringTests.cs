@@ -5,10 +5,10 @@ using Workbench.Models;
 using Workbench.Studies.Relu;
 using static TorchSharp.torch;
 
-namespace Workbench.Tests.Relu;
+namespace Workbench.Tests.Clustering;
 
 /// <summary>ReLU §3: the partition by activation pattern and the cluster table, on a network whose regions are known.</summary>
-public class ClusteringTests
+public class ActivationClusteringTests
 {
     /// <summary>f(u) = relu(u) + relu(−u) − 0.5 = |u| − 0.5 with hidden units h1 = relu(u), h2 = relu(−u); sigmoid output.</summary>
     static Sequential AbsNetwork()

@@ -6,8 +6,9 @@ using Workbench.Datasets.Formats;
 using Workbench.Neuralization;
 using Workbench.Propagation;
 using static TorchSharp.torch;
+using Workbench.Tests.Fixtures;
 
-namespace Workbench.Tests.Neon;
+namespace Workbench.Tests.Cli;
 
 /// <summary>The <c>workbench kmeans</c> and <c>workbench neon</c> commands, run in-process on temporary CSVs.</summary>
 public sealed class NeonCliTests : IDisposable

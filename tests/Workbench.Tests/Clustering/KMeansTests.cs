@@ -2,9 +2,9 @@ using TorchSharp;
 using Workbench.Clustering;
 using Workbench.Reporting;
 using static TorchSharp.torch;
-using static Workbench.Tests.Neon.NeonTestData;
+using static Workbench.Tests.Fixtures.NeonTestData;
 
-namespace Workbench.Tests.Neon;
+namespace Workbench.Tests.Clustering;
 
 public class KMeansTests
 {

@@ -6,7 +6,7 @@ using Workbench.Propagation.Lrp;
 using Workbench.Propagation.Lrp.Rules;
 using static TorchSharp.torch;
 
-namespace Workbench.Tests.Propagation;
+namespace Workbench.Tests.Neuralization;
 
 /// <summary>NEON Fig. 7 machinery: per-image k-means on unit location vectors, neuralized, one explanation per cluster.</summary>
 public class LocationClusteringTests

@@ -2,8 +2,9 @@ using System.Globalization;
 using Workbench.Cli.Commands;
 using Workbench.Datasets.Formats;
 using Workbench.Reporting;
+using Workbench.Tests.Text;
 
-namespace Workbench.Tests.Text;
+namespace Workbench.Tests.Cli;
 
 /// <summary><c>workbench neon text</c> in-process on a small embedding and documents written by the test.</summary>
 public sealed class NeonTextCliTests : IDisposable

@@ -5,7 +5,7 @@ using Workbench.Models;
 using Workbench.Studies.Relu;
 using static TorchSharp.torch;
 
-namespace Workbench.Tests.Relu;
+namespace Workbench.Tests.Models;
 
 /// <summary>ReLU Thm 1 / Eqs. (1)–(3): on each input's cluster the network equals Ω u + b.</summary>
 public class AffineMapTests

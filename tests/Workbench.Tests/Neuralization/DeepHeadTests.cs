@@ -7,7 +7,7 @@ using Workbench.Propagation.Lrp;
 using Workbench.Propagation.Lrp.Rules;
 using static TorchSharp.torch;
 
-namespace Workbench.Tests.Propagation;
+namespace Workbench.Tests.Neuralization;
 
 /// <summary>NEON on a deep network (digest §6.7): the head decides like k-means on Ψ(x), f_c is the distance gap, Σ R = f_c.</summary>
 public class DeepHeadTests

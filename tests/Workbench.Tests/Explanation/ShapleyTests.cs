@@ -3,9 +3,9 @@ using Workbench.Explanation;
 using Workbench.Neuralization;
 using Workbench.Propagation;
 using static TorchSharp.torch;
-using static Workbench.Tests.Neon.NeonTestData;
+using static Workbench.Tests.Fixtures.NeonTestData;
 
-namespace Workbench.Tests.Neon;
+namespace Workbench.Tests.Explanation;
 
 /// <summary>Exact and sampled Shapley values, App. B Lemmas 1–2, Props. 2–3.</summary>
 public class ShapleyTests

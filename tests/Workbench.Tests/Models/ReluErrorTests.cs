@@ -4,7 +4,7 @@ using Workbench.Models;
 using Workbench.Studies.Relu;
 using static TorchSharp.torch;
 
-namespace Workbench.Tests.Relu;
+namespace Workbench.Tests.Models;
 
 /// <summary>Bad input gets an exception that names the problem.</summary>
 public class ReluErrorTests
