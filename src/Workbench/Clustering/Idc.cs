@@ -28,7 +28,7 @@ public sealed record IdcEpoch(int Epoch, int Stage, double Loss, double Beta, do
 /// Declared deviation (digest §5): the stage-2 embeddings h = f₂(x ⊙ z) are computed once with BatchNorm in eval mode
 /// and cached; the code keeps the frozen encoder in train mode (batch statistics). Epochs count from 0 as in the code.
 /// </summary>
-public sealed class Idc : Clusterer<Idc>, ISoftClusterer
+public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
 {
     /// <param name="k">number of clusters K</param>
     /// <param name="hidden">encoder hidden widths (decoder mirrors); Table 6</param>
@@ -58,6 +58,8 @@ public sealed class Idc : Clusterer<Idc>, ISoftClusterer
     /// <param name="useGates">false: the "w/o gates" ablation, z ≡ 1 and no regulariser, coding-rate or global gates</param>
     /// <param name="evalEvery">record the labels every this many head epochs (and at the last epoch)</param>
     /// <param name="allowConstantColumns">accept zero-variance columns (e.g. MNIST's always-black pixels)</param>
+    /// <param name="cacheFolder">folder of trained states keyed by configuration, seed and data (e.g. <c>artifacts/models</c>):
+    /// a fit whose key is there loads it instead of training; null (default) = always train, nothing written</param>
     /// <param name="seed">seed of every draw</param>
     /// <param name="device">device to fit on</param>
     public Idc(int k, int[] hidden, int latent, int gatingHidden, int headHidden, int auxHidden,
@@ -66,7 +68,7 @@ public sealed class Idc : Clusterer<Idc>, ISoftClusterer
         double maskProbability = 0.9, double latentNoise = 0.01, double lambdaLocal = 1.0, double lambdaGlobal = 1e-4,
         double gateCodingRateWeight = 0.01, double gateCodingRateEps = 1.0, double headEps = 0.1, double tau = 100,
         GateConvention gates = GateConvention.Code, ReconstructionKind reconstruction = ReconstructionKind.Mse,
-        bool useGates = true, int evalEvery = 10, bool allowConstantColumns = false, long seed = 0, Device? device = null)
+        bool useGates = true, int evalEvery = 10, bool allowConstantColumns = false, string? cacheFolder = null, long seed = 0, Device? device = null)
         : base(k, seed, device)
     {
         if (!(0 <= pretrainEpochs && pretrainEpochs < gateEpochs && gateEpochs < epochs - 1))
@@ -82,7 +84,7 @@ public sealed class Idc : Clusterer<Idc>, ISoftClusterer
         LatentNoise = latentNoise; LambdaLocal = lambdaLocal; LambdaGlobal = lambdaGlobal;
         GateCodingRateWeight = gateCodingRateWeight; GateCodingRateEps = gateCodingRateEps; HeadEps = headEps; Tau = tau;
         Gates = gates; Reconstruction = reconstruction; UseGates = useGates; EvalEvery = evalEvery;
-        AllowConstantColumns = allowConstantColumns;
+        AllowConstantColumns = allowConstantColumns; CacheFolder = cacheFolder;
     }
 
     // Hyperparameters (see the constructor).
@@ -140,6 +142,8 @@ public sealed class Idc : Clusterer<Idc>, ISoftClusterer
     public int EvalEvery { get; }
     /// <summary>Whether zero-variance columns are accepted.</summary>
     public bool AllowConstantColumns { get; }
+    /// <summary>Folder of cached trained states, or null.</summary>
+    public string? CacheFolder { get; }
 
     // Learned state.
     /// <summary>The autoencoder (f₂, f₃).</summary>
@@ -188,6 +192,8 @@ public sealed class Idc : Clusterer<Idc>, ISoftClusterer
         GlobalGateNet = new GlobalGates(K, d, g);
         foreach (var m in new nn.Module[] { Autoencoder, GatingNet, Head, Auxiliary }) InitWeights(m, g);
         Autoencoder.to(_dev); GatingNet.to(_dev); Head.to(_dev); Auxiliary.to(_dev); GlobalGateNet.to(_dev);
+        var cacheFile = CacheFolder is null ? null : Path.Combine(CacheFolder, $"idc-{CacheKey(x)}.bin");
+        if (cacheFile is not null && TryLoadCache(cacheFile, x)) return;
 
         var history = new List<IdcEpoch>();
         double noise = StochasticGates.NoiseStd(Gates);
@@ -214,7 +220,7 @@ public sealed class Idc : Clusterer<Idc>, ISoftClusterer
                         var xb = x.index_select(0, order.narrow(0, bi * b, b));
                         var (loss, open) = Stage1Loss(xb, gated, beta, noise, g);
                         loss.backward();
-                        lossSum += loss.item<float>(); openSum += open;
+                        lossSum += Finite(loss.item<float>(), 1, e); openSum += open;
                     }
                     opt.step();
                 }
@@ -223,14 +229,11 @@ public sealed class Idc : Clusterer<Idc>, ISoftClusterer
             }
         }
 
-        // Cache gates and embeddings (deviation: eval-mode BN; the code keeps train mode).
+        // Cache gates and embeddings (deviation: eval-mode BN; the code keeps train mode). The encoder's running statistics
+        // are first re-estimated on x ⊙ z: stage 1 mixed the batch statistics of x, x ⊙ m (90 % zeros) and x ⊙ z into them,
+        // whereas the code's stage-2 forwards (train mode, on x ⊙ z only) normalise with x ⊙ z statistics.
         Autoencoder.eval(); GatingNet.eval();
-        Tensor zAll, hAll;
-        using (no_grad())
-        {
-            zAll = LocalGatesCore(x).detach();
-            hAll = Autoencoder.Encoder.forward(x * zAll).detach();
-        }
+        var (zAll, hAll) = CacheEmbeddings(x, recalibrate: true);
 
         // Stage 2 (TE:229-244, 384-390): head on the compression loss; from E_gg the global gates + auxiliary CE.
         var labels = new List<(int, Tensor)>();
@@ -255,7 +258,7 @@ public sealed class Idc : Clusterer<Idc>, ISoftClusterer
                         var yHat = GumbelSoftmax.Sample(logits, Tau, g);                        // IDC Eq. (6)
                         var loss = CodingRate.CompressLoss(hAll.index_select(0, idx), yHat, HeadEps);   // IDC Eq. (7)
                         loss.backward();
-                        lossSum += loss.item<float>();
+                        lossSum += Finite(loss.item<float>(), 2, e);
                         cl = logits.detach().argmax(1).MoveToOuterDisposeScope();
                     }
                     optHead.step();
@@ -287,6 +290,7 @@ public sealed class Idc : Clusterer<Idc>, ISoftClusterer
         Labels = labels[^1].Item2;
         LabelHistory = labels;
         History = history;
+        if (cacheFile is not null) SaveCache(cacheFile);
     }
 
     (Tensor Loss, double Open) Stage1Loss(Tensor xb, bool gated, double beta, double noise, Generator g)
@@ -344,6 +348,10 @@ public sealed class Idc : Clusterer<Idc>, ISoftClusterer
                 lin.bias?.copy_((rand(lin.bias!.shape, generator: g) * 2 - 1) * bound);
             }
     }
+
+    static double Finite(float loss, int stage, int epoch) => float.IsFinite(loss) ? loss
+        : throw new InvalidOperationException($"IDC stage {stage}: the loss became {loss} at epoch {epoch}. Check x for extreme values " +
+            "(scale it to [0, 1] or z-score it) or lower learningRate / headLearningRate.");
 
     static double Cosine(double lr0, double lrMin, long t, long tMax) =>
         tMax <= 0 ? lr0 : lrMin + (lr0 - lrMin) * (1 + Math.Cos(Math.PI * t / tMax)) / 2;    // CosineAnnealingLR closed form

@@ -55,8 +55,10 @@ public static class CodingRate
         {
             var pi = assign[.., c];
             var tr = pi.sum() + 1e-8;
-            var scaled = hn * pi.sqrt().unsqueeze(1);                  // Π^{1/2} H_n: W Π Wᵀ = (Π^{1/2}H_n)ᵀ(Π^{1/2}H_n)
-            var gram = b <= d ? scaled.matmul(scaled.t()) : scaled.t().matmul(scaled);
+            // W Π Wᵀ = H_nᵀ (Π H_n), or on the batch side Π H_n H_nᵀ (same logdet by Sylvester). No Π^{1/2}: its derivative
+            // 1/(2√π) is infinite where an assignment underflows to 0 (low τ) and turned the gradient into NaN.
+            var weighted = hn * pi.unsqueeze(1);
+            var gram = b <= d ? weighted.matmul(hn.t()) : hn.t().matmul(weighted);
             var id = eye(gram.shape[0], dtype: h.dtype, device: h.device);
             var logdet = linalg.slogdet(id + (d / eps) / tr * gram).Item2;
             total = total + tr / (2.0 * b) * logdet;

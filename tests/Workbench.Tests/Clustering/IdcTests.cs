@@ -1,3 +1,5 @@
+using TorchSharp;
+using TorchSharp.Modules;
 using Workbench.Clustering;
 using Workbench.Evaluation;
 using Workbench.Studies.Idc;
@@ -21,26 +23,46 @@ public class IdcTests(ITestOutputHelper output)
         headHidden: 2, auxHidden: 16, epochs: 51 + headEpochs, pretrainEpochs: 10, gateEpochs: 50, globalGateEpoch: 51 + headEpochs / 2,
         batchSize: 800, lambdaLocal: 1.0, seed: seed);
 
-    [Fact(Skip = "Not met, measured (seed 0, notebook 50): the code's schedule (batch 800, E_ng 10, E_pre 50, λ_loc 1, 300 head " +
-                 "epochs) gives ACC 0.507, gate F1 0.298, 11.5 of 13 gates still open after stage 1 (204 Adam steps at 1e-3 are " +
-                 "too few to close them), and the head uses 2 of its 4 clusters (also with H_c = 16: ACC 0.508). With a 10× stage-1 " +
-                 "rate the gates keep exactly x1–x3 (F1 0.800, k-means on the codes 0.994) but the head still uses 2 clusters " +
-                 "(ACC 0.457); τ = 1 instead of 100: 3 clusters, ACC 0.645; batch 256, E_pre 150, λ_loc 20 closes every gate " +
-                 "by epoch 84. See notebook 50's closing table.")]
-    public void SyntheticPassBar()
+    [Fact(Skip = "Not met, measured (seed 0, one thread): the official code's full schedule on Table 6/7's synthetic row " +
+                 "(batch 800, E_ng 10, E_pre 50, λ_loc 1, H_c 2, τ 100, 2000 head epochs; notebook 50's full profile, ≈ 50 s CPU) " +
+                 "gives ACC 0.554 at the end (oracle best 0.565), gate F1 0.298, 11.5 of 13 gates open after stage 1 and head " +
+                 "clusters of 83/1964/234/1111. Causes: (1) 204 Adam steps at 1e-3 cannot move the gating net's outputs below " +
+                 "−0.5 (with stage-1 rate 1e-2 the gates are exactly x1–x3, F1 0.800); (2) the 2-unit head (Table 6's [8,2,4]) " +
+                 "uses 2–3 of 4 clusters, in our port and in the PyTorch peer of the code's head on the same embeddings " +
+                 "(benchmarks/torch_idc_head.py: H_c 2 → 3 clusters, ACC 0.618; H_c 16 → ACC 0.999). " +
+                 "SyntheticPassBarWithDeclaredDeviations runs the bar with both changes.")]
+    public void SyntheticPassBar() => AssertPassBar(CodeSchedule(headEpochs: 2000));
+
+    /// <summary>The issue's pass bar (ACC ≥ 0.95, gate F1 ≥ 0.80, x1 open ≥ 95 %, each nuisance column open ≤ 5 %) on the
+    /// synthetic set, under two declared deviations from Table 6/7 that the skip reason of <see cref="SyntheticPassBar"/>
+    /// measures: stage-1 Adam rate 1e−2 (the 204 steps of batch 800 cannot close a gate at 1e−3) and head width H_c = 16
+    /// (H_c = 2 leaves clusters empty, in the PyTorch peer too); the paper's 2000 head epochs (with 300 the head has not split yet: ACC 0.508).</summary>
+    [Fact(Skip = "Not robust, measured (seed 0, 2000 head epochs, ≈ 50 s CPU at one thread): ACC 0.999 with gates exactly x1–x3 " +
+                 "(F1 0.800, pass bar met) before the compression loss dropped its Π^{1/2} form, ACC 0.650 after it (a rounding-level " +
+                 "change; F1 0.800, nuisance gates closed): at τ = 100 the head's split into four clusters depends on rounding. " +
+                 "The PyTorch peer reached 0.999 on the same embeddings (docs/idc.md).")]
+    public void SyntheticPassBarWithDeclaredDeviations() => AssertPassBar(new Idc(4, hidden: new[] { 10 }, latent: 8, gatingHidden: 16,
+        headHidden: 16, auxHidden: 16, epochs: 2051, pretrainEpochs: 10, gateEpochs: 50, globalGateEpoch: 1051, batchSize: 800,
+        learningRate: 1e-2, lambdaLocal: 1.0, seed: 0));
+
+    void AssertPassBar(Idc model)
     {
         var data = IdcSynthetic.Generate(seed: 0);
         Assert.Equal(13, data.X.shape[1]);
         int m = data.Labels.Count(l => l == 3);                        // every class cut to the size of class 3
         Assert.All(Enumerable.Range(0, 3), c => Assert.InRange(data.Labels.Count(l => l == c), m - 60, m));
-        var idc = CodeSchedule().Fit(data.X);
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var idc = model.Fit(data.X);
+        var fitCpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         double acc = ClusterMetrics.Accuracy(data.Labels, idc.Labels.data<long>().ToArray());
         var gates = idc.LocalGates(data.X);
         var rec = InterpretabilityMetrics.Recovery(gates, data.Support);
         var openRate = gates.gt(0).to(ScalarType.Float64).mean(new long[] { 0 }).data<double>().ToArray();
-        output.WriteLine($"ACC {acc:F4}, F1 macro {rec.MacroF1:F4} micro {rec.MicroF1:F4}, open rate per column {string.Join(" ", openRate.Select(v => v.ToString("F3")))}");
+        output.WriteLine($"fit {fitCpu:F1} s CPU (process), ACC {acc:F4}, F1 macro {rec.MacroF1:F4} micro {rec.MicroF1:F4}, " +
+                         $"open rate per column {string.Join(" ", openRate.Select(v => v.ToString("F3")))}");
         Assert.True(acc >= 0.95, $"ACC {acc}");
-        Assert.True(rec.MacroF1 >= 0.80, $"F1 {rec.MacroF1}");
+        // Exactly {x1, x2, x3} open gives F1 = 2·(2/3)/(5/3) = 0.8, which floating point may give as 0.79999999999999993.
+        Assert.True(rec.MacroF1 >= 0.80 - 1e-12, $"F1 {rec.MacroF1}");
         Assert.True(openRate[0] >= 0.95, $"x1 open {openRate[0]}");
         Assert.All(openRate.Skip(3), r => Assert.True(r <= 0.05, $"nuisance open {r}"));
     }
@@ -58,6 +80,75 @@ public class IdcTests(ITestOutputHelper output)
         Assert.Equal(new long[] { 4, 13 }, gg.shape);
         Assert.True(gg.ge(0).all().item<bool>() && gg.le(1).all().item<bool>());
         Assert.Equal(new long[] { data.X.shape[0], 4 }, fitted.PredictProba(data.X).shape);
+    }
+
+    [Fact]
+    public void StageTwoEmbeddingsUseTheStatisticsOfTheGatedInputs()
+    {
+        // The code's stage 2 runs the frozen encoder in train mode on x ⊙ z: BatchNorm normalises with x ⊙ z's batch
+        // statistics. The cached embeddings must equal that full-batch train-mode pass, not the eval pass with the running
+        // statistics left by stage 1 (a mixture over x, the 90 %-masked x ⊙ m and x ⊙ z).
+        var data = IdcSynthetic.Generate(samples: 600, seed: 3);
+        var idc = Synthetic(headEpochs: 2).Fit(data.X);
+        var x = data.X.to(ScalarType.Float32);
+        var gated = x * idc.LocalGates(data.X);
+        var enc = idc.Autoencoder.Encoder;
+        Tensor trainMode;
+        using (no_grad()) { enc.train(); trainMode = enc.forward(gated); enc.eval(); }
+        double gap = (idc.Embeddings - trainMode).abs().max().item<float>();
+        double scale = trainMode.abs().max().item<float>();
+        output.WriteLine($"max |cached − train-mode| = {gap:E2} (scale {scale:F3})");
+        // Train mode divides by the biased batch variance, eval mode by the running (unbiased) one: a relative 1/(2(N−1))
+        // per BatchNorm layer, so the tolerance is scale/N.
+        double tol = scale / x.shape[0];
+        Assert.True(gap <= tol, $"cached embeddings differ from the x ⊙ z train-mode pass by {gap} (> {tol})");
+        // And Transform (eval mode, the saved running statistics) gives the same codes on the training rows.
+        Assert.True((idc.Transform(data.X) - idc.Embeddings).abs().max().item<float>() <= 1e-5);
+    }
+
+    [Fact]
+    public void RecalibratedBatchNormHoldsTheInputsStatistics()
+    {
+        // RecalibrateBatchNorm: running mean = batch mean, running var = unbiased batch var of the pre-BN activations.
+        var net = torch.nn.Sequential(("fc", torch.nn.Linear(3, 4)), ("bn", torch.nn.BatchNorm1d(4)), ("relu", torch.nn.ReLU()));
+        var x = randn(50, 3, generator: Workbench.Compute.Seeds.Generator(7)) * 3 + 1;
+        using (no_grad()) { net.train(); net.forward(x * 0.1); net.forward(x * 0); }   // pollute the running statistics
+        Idc.RecalibrateBatchNorm(net, x);
+        var bn = net.modules().OfType<BatchNorm1d>().Single();
+        Tensor pre; using (no_grad()) pre = net.modules().OfType<Linear>().Single().forward(x);
+        Assert.True((bn.running_mean! - pre.mean(new long[] { 0 })).abs().max().item<float>() <= 1e-5);
+        Assert.True((bn.running_var! - pre.var(new long[] { 0 }, unbiased: true)).abs().max().item<float>() <= 1e-4);
+        Assert.Equal(0.1, bn.momentum!.Value, 12);                                      // momentum restored
+        Assert.False(net.training);
+    }
+
+    [Fact]
+    public void TrainedStateIsCachedByConfigurationSeedAndData()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"idc-cache-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            var data = IdcSynthetic.Generate(samples: 300, seed: 4);
+            Idc Make(long seed) => new(4, new[] { 10 }, 8, 16, 2, 16, epochs: 12, pretrainEpochs: 2, gateEpochs: 6, globalGateEpoch: 9,
+                batchSize: 64, evalEvery: 2, cacheFolder: folder, seed: seed);
+            var first = Make(0).Fit(data.X);
+            Assert.False(first.LoadedFromCache);
+            Assert.Equal(2, Directory.GetFiles(folder).Length);                          // state + history
+            var second = Make(0).Fit(data.X);
+            Assert.True(second.LoadedFromCache);
+            Assert.True(first.Labels.eq(second.Labels).all().item<bool>());
+            Assert.True(first.Predict(data.X).eq(second.Predict(data.X)).all().item<bool>());
+            Assert.True((first.Embeddings - second.Embeddings).abs().max().item<float>() == 0);
+            Assert.True((first.LocalGates(data.X) - second.LocalGates(data.X)).abs().max().item<float>() == 0);
+            Assert.Equal(first.History.Count, second.History.Count);
+            Assert.Equal(first.LabelHistory.Select(h => h.Epoch), second.LabelHistory.Select(h => h.Epoch));
+            // Another seed or other data is another key: trained, not loaded.
+            Assert.False(Make(1).Fit(data.X).LoadedFromCache);
+            var other = data.X.clone(); other[0, 0] = other[0, 0] + 1e-3;
+            Assert.False(Make(0).Fit(other).LoadedFromCache);
+            Assert.Equal(6, Directory.GetFiles(folder).Length);
+        }
+        finally { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
     }
 
     [Fact]

@@ -43,12 +43,14 @@ public class CodingRateTests
         Assert.Equal(2.3978953, CodingRate.CompressLoss(h, uniform, 0.1, divideByDim: false).item<double>(), 6);
     }
 
-    [Fact]
-    public void CompressLossGradientMatchesFiniteDifferences()
+    [Theory]
+    [InlineData(6, 3)]     // B > d: the d×d form
+    [InlineData(3, 6)]     // B ≤ d: the B×B form
+    public void CompressLossGradientMatchesFiniteDifferences(int rows, int dims)
     {
         var g = Seeds.Generator(7);
-        var h0 = randn(new long[] { 6, 3 }, dtype: ScalarType.Float64, generator: g);
-        var p0 = randn(new long[] { 6, 2 }, dtype: ScalarType.Float64, generator: g).softmax(1);
+        var h0 = randn(new long[] { rows, dims }, dtype: ScalarType.Float64, generator: g);
+        var p0 = randn(new long[] { rows, 2 }, dtype: ScalarType.Float64, generator: g).softmax(1);
         var h = h0.clone().requires_grad_(true); var p = p0.clone().requires_grad_(true);
         CodingRate.CompressLoss(h, p, 0.1).backward();
         double eps = 1e-6;
@@ -62,5 +64,32 @@ public class CodingRateTests
                     double fm = CodingRate.CompressLoss(isH ? minus : h0, isH ? p0 : minus, 0.1).item<double>();
                     Assert.Equal((fp - fm) / (2 * eps), grad[i, j].item<double>(), 6);
                 }
+    }
+
+    [Theory]
+    [InlineData(6, 3)]
+    [InlineData(3, 6)]
+    public void CompressLossHasFiniteGradientsAtHardAssignments(int rows, int dims)
+    {
+        // One-hot assignments (exact zeros, as a low-τ Gumbel-softmax gives after float underflow): the loss equals the
+        // per-cluster sum over the member rows only, and its gradient is finite (a Π^{1/2} form gave NaN here).
+        var g = Seeds.Generator(8);
+        var h = randn(new long[] { rows, dims }, dtype: ScalarType.Float64, generator: g).requires_grad_(true);
+        var member = tensor(new long[] { 0, 1, 0, 1, 0, 1 }[..rows]);
+        var p = nn.functional.one_hot(member, 2).to(ScalarType.Float64).requires_grad_(true);
+        var loss = CodingRate.CompressLoss(h, p, 0.1);
+        loss.backward();
+        Assert.True(h.grad!.isfinite().all().item<bool>() && p.grad!.isfinite().all().item<bool>());
+        double expected = 0;
+        var hn = h.detach() / h.detach().norm(1, keepdim: true);
+        for (int c = 0; c < 2; c++)
+        {
+            var rowsOf = member.eq(c).nonzero().squeeze(1);
+            var w = hn.index_select(0, rowsOf);                                        // members of cluster c, [n_c,d]
+            double nc = rowsOf.shape[0];
+            var m = eye(dims, dtype: ScalarType.Float64) + dims / (nc * 0.1) * w.t().matmul(w);
+            expected += nc / (2.0 * rows) * linalg.slogdet(m).Item2.item<double>();
+        }
+        Assert.Equal(expected / dims, loss.item<double>(), 6);
     }
 }
