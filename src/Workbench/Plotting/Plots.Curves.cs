@@ -10,8 +10,15 @@ namespace Workbench.Plotting;
 /// <param name="Upper">upper edge of the band, or null</param>
 /// <param name="Markers">draw markers on the points too</param>
 /// <param name="Dash">plotly.js dash style ("solid", "dot", "dash")</param>
+/// <param name="Color">line and marker colour; null takes the next colour of <see cref="Plots.Palette"/></param>
+/// <param name="Error">half-length of a symmetric error bar per point (e.g. one standard error), or null</param>
+/// <param name="Lines">draw the line; false with <paramref name="Markers"/> marks single points (e.g. a heuristic's value)</param>
+/// <param name="Width">line width in pixels</param>
+/// <param name="MarkerSize">marker size in pixels</param>
+/// <param name="Symbol">plotly.js marker symbol ("circle", "diamond", …)</param>
 public sealed record Curve(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, IReadOnlyList<double>? Lower = null,
-    IReadOnlyList<double>? Upper = null, bool Markers = false, string Dash = "solid");
+    IReadOnlyList<double>? Upper = null, bool Markers = false, string Dash = "solid", string? Color = null,
+    IReadOnlyList<double>? Error = null, bool Lines = true, double Width = 2.5, double MarkerSize = 6, string Symbol = "circle");
 
 public static partial class Plots
 {
@@ -29,7 +36,8 @@ public static partial class Plots
         {
             var c = list[i];
             if (c.X.Count != c.Y.Count) throw new ArgumentException($"curve '{c.Name}': {c.X.Count} x values but {c.Y.Count} y values.");
-            string colour = Palette[i % Palette.Length];
+            string colour = c.Color ?? Palette[i % Palette.Length];
+            if (!c.Lines && !c.Markers) throw new ArgumentException($"curve '{c.Name}': draws neither a line nor markers; set Lines or Markers.");
             if (c.Lower is not null && c.Upper is not null)
             {
                 if (c.Lower.Count != c.X.Count || c.Upper.Count != c.X.Count) throw new ArgumentException($"curve '{c.Name}': the band needs one lower and one upper value per x.");
@@ -37,8 +45,15 @@ public static partial class Plots
                     ("fill", "toself"), ("fillcolor", Tint(colour, 0.7)), ("line", new { width = 0 }), ("mode", "lines"), ("opacity", 0.6),
                     ("hoverinfo", "skip"), ("name", $"{c.Name} (band)"), ("showlegend", false)));
             }
-            traces.Add(Figure.Trace("scatter", ("x", c.X.ToArray()), ("y", c.Y.ToArray()), ("mode", c.Markers ? "lines+markers" : "lines"),
-                ("name", c.Name), ("line", new { color = colour, width = 2.5, dash = c.Dash }), ("marker", new { color = colour, size = 6 })));
+            if (c.Error is not null && c.Error.Count != c.X.Count) throw new ArgumentException($"curve '{c.Name}': {c.Error.Count} error bars for {c.X.Count} points.");
+            var mode = c.Lines ? (c.Markers ? "lines+markers" : "lines") : "markers";
+            var fields = new List<(string, object)>
+            {
+                ("x", c.X.ToArray()), ("y", c.Y.ToArray()), ("mode", mode), ("name", c.Name),
+                ("line", new { color = colour, width = c.Width, dash = c.Dash }), ("marker", new { color = colour, size = c.MarkerSize, symbol = c.Symbol }),
+            };
+            if (c.Error is not null) fields.Add(("error_y", new { type = "data", array = c.Error.ToArray(), visible = true, color = colour }));
+            traces.Add(Figure.Trace("scatter", fields.ToArray()));
         }
         return Figure.Chart(traces, title, xTitle, yTitle, width, height,
             xaxis: new { title = new { text = xTitle }, type = logX ? "log" : "linear", zeroline = false },
