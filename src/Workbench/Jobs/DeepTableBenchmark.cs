@@ -23,7 +23,7 @@ public static class DeepTableBenchmark
         if (threads > 0) torch.set_num_threads(threads);
         using var scope = NewDisposeScope();
         var setup = DeepTableOne.FashionMnist(points, trainImages, epochs, seed: 0);
-        output.WriteLine($"NEON deep Table I benchmark: {setup.Description}; k-means K = {k}; {Devices.Describe()}; torch threads {torch.get_num_threads()}; load average at start {LoadAverage()}");
+        output.WriteLine($"NEON deep Table I benchmark: {setup.Description}; k-means K = {k}; {Devices.Describe()}; torch threads {torch.get_num_threads()}; load average at start {BenchmarkPeer.LoadAverage()}");
         var proc = Process.GetCurrentProcess();
         proc.Refresh();
         var cpu0 = proc.TotalProcessorTime;
@@ -48,9 +48,7 @@ public static class DeepTableBenchmark
         }
         proc.Refresh();
         output.WriteLine($"| **whole row** (units, fit, 6 methods) | – | **{total.Elapsed.TotalSeconds:F2}** | {(proc.TotalProcessorTime - cpu0).TotalSeconds:F2} |");
-        output.WriteLine($"load average at end {LoadAverage()}");
+        output.WriteLine($"load average at end {BenchmarkPeer.LoadAverage()}");
         return 0;
     }
-
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

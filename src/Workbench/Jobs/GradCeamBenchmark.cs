@@ -26,8 +26,7 @@ public static class GradCeamBenchmark
         if (epochs < 1) throw new InputException($"--epochs must be at least 1; got {epochs}.");
         Progress.Enabled = false;
         if (threads > 0) torch.set_num_threads(threads);
-        double load = File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
-        output.WriteLine($"Grad-CeAM benchmark: {n} images 28×28, {epochs} epoch(s), batch 64; {Devices.Describe()}; torch threads {torch.get_num_threads()}; load average at start {load}");
+        output.WriteLine($"Grad-CeAM benchmark: {n} images 28×28, {epochs} epoch(s), batch 64; {Devices.Describe()}; torch threads {torch.get_num_threads()}; load average at start {BenchmarkPeer.LoadAverage()}");
         var g = Seeds.Generator(0);
         var x = rand(new long[] { n, 1, 28, 28 }, generator: g).gt(0.8).to_type(float32);
         var model = new ConvAutoencoder2D(seed: 0);
@@ -44,18 +43,11 @@ public static class GradCeamBenchmark
         using (var h = cam.Heatmaps(xs, 0)) { }
         double heat = sw.Elapsed.TotalSeconds;
         string peerRate, peerHeat;
-        try
-        {
-            var script = Path.Combine(Artifacts.RepositoryRoot() ?? ".", "benchmarks", "torch_gradceam_cae.py");
-            var psi = new ProcessStartInfo(python, $"\"{script}\" {n} {epochs} {torch.get_num_threads()}") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.Environment["OMP_NUM_THREADS"] = torch.get_num_threads().ToString();
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEnd().Trim(); var stderr = p.StandardError.ReadToEnd(); p.WaitForExit();
-            var parts = stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (p.ExitCode != 0 || parts.Length != 2) (peerRate, peerHeat) = ("failed: " + stderr.Trim().Split('\n').LastOrDefault(), "–");
-            else (peerRate, peerHeat) = (parts[0], parts[1]);
-        }
-        catch (Exception e) { (peerRate, peerHeat) = ("not run: " + e.Message, "–"); }
+        var stdout = BenchmarkPeer.Run(python, "torch_gradceam_cae.py", new object[] { n, epochs, torch.get_num_threads() }, out var failure);
+        var parts = stdout?.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        if (stdout is null) (peerRate, peerHeat) = ("not run: " + failure, "–");
+        else if (parts.Length != 2) (peerRate, peerHeat) = ($"unreadable output: '{stdout.Trim()}'", "–");
+        else (peerRate, peerHeat) = (parts[0], parts[1]);
         output.WriteLine($"| implementation | CAE training samples/s | Grad-CeAM heatmaps of {xs.shape[0]} images, one cluster (s) |");
         output.WriteLine("|---|---:|---:|");
         output.WriteLine($"| Workbench ConvAutoencoder2D + GradCeam (TorchSharp) | {ours:F1} | {heat:F2} |");

@@ -21,9 +21,8 @@ public static class NeonBenchmark
     {
         Progress.Enabled = false;
         if (threads > 0) torch.set_num_threads(threads);
-        double load = File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
         var device = Devices.Default;
-        output.WriteLine($"NEON benchmark: N = {n}, d = {d}, K = {k}; {Devices.Describe()}; {Environment.ProcessorCount} logical CPUs; load average at start {load}");
+        output.WriteLine($"NEON benchmark: N = {n}, d = {d}, K = {k}; {Devices.Describe()}; {Environment.ProcessorCount} logical CPUs; load average at start {BenchmarkPeer.LoadAverage()}");
         var g = Seeds.Generator(0);
         var means = randn(new long[] { k, d }, dtype: float64, generator: g) * 1.5;
         var x64 = (means.index_select(0, randint(k, new long[] { n }, generator: g)) + randn(new long[] { n, d }, dtype: float64, generator: g)).to(device);
@@ -47,13 +46,8 @@ public static class NeonBenchmark
                 Buffer.BlockCopy(x64.cpu().data<double>().ToArray(), 0, bytes, 0, bytes.Length);
                 fs.Write(bytes);
             }
-            var script = Path.Combine(Artifacts.RepositoryRoot() ?? ".", "benchmarks", "sklearn_kmeans.py");
-            var psi = new ProcessStartInfo(python, $"\"{script}\" \"{data}\" {n} {d} {k} {nInit} 0") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.Environment["OMP_NUM_THREADS"] = torch.get_num_threads().ToString();
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEnd(); var stderr = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0) output.WriteLine($"scikit-learn comparison skipped: {python} {script} failed: {stderr.Trim().Split('\n').LastOrDefault()}");
+            var stdout = BenchmarkPeer.Run(python, "sklearn_kmeans.py", new object[] { data, n, d, k, nInit, 0 }, out var failure);
+            if (stdout is null) output.WriteLine($"scikit-learn comparison skipped: {failure}");
             else
             {
                 var js = JsonDocument.Parse(stdout).RootElement;

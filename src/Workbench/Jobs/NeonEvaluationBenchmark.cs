@@ -22,7 +22,7 @@ public static class NeonEvaluationBenchmark
         Progress.Enabled = false;
         if (threads > 0) torch.set_num_threads(threads);
         output.WriteLine($"NEON evaluation benchmark: winer (UCI Wine, App. H), k-means K = 6 (n-init {nInit}), {repeats} repeats; " +
-                         $"{Devices.Describe()}; torch threads {torch.get_num_threads()}; load average at start {LoadAverage()}");
+                         $"{Devices.Describe()}; torch threads {torch.get_num_threads()}; load average at start {BenchmarkPeer.LoadAverage()}");
         var proc = Process.GetCurrentProcess();
         var total = Stopwatch.StartNew();
         var cpu0 = proc.TotalProcessorTime;
@@ -48,9 +48,7 @@ public static class NeonEvaluationBenchmark
         }
         proc.Refresh();
         output.WriteLine($"| **whole row** (load, fit, 8 methods × {repeats} repeats) | – | **{total.Elapsed.TotalSeconds:F2}** | {(proc.TotalProcessorTime - cpu0).TotalSeconds:F2} |");
-        output.WriteLine($"load average at end {LoadAverage()}");
+        output.WriteLine($"load average at end {BenchmarkPeer.LoadAverage()}");
         return 0;
     }
-
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

@@ -29,7 +29,7 @@ public static class SmallCnnBenchmark
         if (n < 1 || batch < 1 || epochs < 1) throw new InputException($"--n, --batch and --epochs must be at least 1; got {n}, {batch}, {epochs}.");
         Progress.Enabled = false;
         if (threads > 0) torch.set_num_threads(threads);
-        output.WriteLine($"Small CNN training: N = {n} random 28×28 images, batch {batch}, {epochs} timed epochs after 1 warm-up; {torch.get_num_threads()} threads; load average {Load()}");
+        output.WriteLine($"Small CNN training: N = {n} random 28×28 images, batch {batch}, {epochs} timed epochs after 1 warm-up; {torch.get_num_threads()} threads; load average {BenchmarkPeer.LoadAverage()}");
         using var gen = Seeds.Generator(0);
         using var x = rand([n, 1, 28, 28], generator: gen);
         using var y = randint(0, 10, [n], generator: gen);
@@ -43,38 +43,25 @@ public static class SmallCnnBenchmark
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         double ours = (double)n * epochs / sw.Elapsed.TotalSeconds;
         var rows = new List<string[]> { new[] { "Workbench Trainer + SmallCnn (TorchSharp 0.107, libtorch 2.10)", F(sw.Elapsed.TotalSeconds, "F2"), F(cpu, "F2"), F(ours, "F0"), F(trainer.History[^1].Loss, "F4") } };
-        var script = Path.Combine(Artifacts.RepositoryRoot() ?? ".", "benchmarks", "torch_small_cnn.py");
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script }.Concat(new long[] { n, batch, epochs, torch.get_num_threads() }.Select(v => v.ToString(CultureInfo.InvariantCulture))))
-            psi.ArgumentList.Add(a);
-        psi.Environment["OMP_NUM_THREADS"] = torch.get_num_threads().ToString(CultureInfo.InvariantCulture);
         double ratio = double.NaN;
-        try
+        var stdout = BenchmarkPeer.Run(python, "torch_small_cnn.py", new object[] { n, batch, epochs, torch.get_num_threads() }, out var failure);
+        if (stdout is null) output.WriteLine($"PyTorch comparison skipped: {failure}");
+        else
         {
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEnd(); var stderr = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0) output.WriteLine($"PyTorch comparison skipped: {python} {script} failed: {stderr.Trim().Split('\n').LastOrDefault()}");
-            else
-            {
-                var js = JsonDocument.Parse(stdout).RootElement;
-                double theirs = js.GetProperty("samples_per_second").GetDouble();
-                ratio = ours / theirs;
-                rows.Add(new[] { $"PyTorch {js.GetProperty("torch").GetString()} (Debian python3-torch)", F(js.GetProperty("seconds").GetDouble(), "F2"),
-                                 F(js.GetProperty("cpu_seconds").GetDouble(), "F2"), F(theirs, "F0"), F(js.GetProperty("loss").GetDouble(), "F4") });
-            }
+            var js = JsonDocument.Parse(stdout).RootElement;
+            double theirs = js.GetProperty("samples_per_second").GetDouble();
+            ratio = ours / theirs;
+            rows.Add(new[] { $"PyTorch {js.GetProperty("torch").GetString()} (Debian python3-torch)", F(js.GetProperty("seconds").GetDouble(), "F2"),
+                             F(js.GetProperty("cpu_seconds").GetDouble(), "F2"), F(theirs, "F0"), F(js.GetProperty("loss").GetDouble(), "F4") });
         }
-        catch (System.ComponentModel.Win32Exception e) { output.WriteLine($"PyTorch comparison skipped: cannot start {python}: {e.Message}"); }
         output.WriteLine();
         output.WriteLine("| implementation | seconds | CPU seconds | samples/s | last epoch loss |");
         output.WriteLine("|---|---:|---:|---:|---:|");
         foreach (var r in rows) output.WriteLine($"| {string.Join(" | ", r)} |");
         output.WriteLine();
-        output.WriteLine($"Workbench / PyTorch samples/s: {F(ratio, "F2")} (target ≥ 0.8); load average at the end {Load()}");
+        output.WriteLine($"Workbench / PyTorch samples/s: {F(ratio, "F2")} (target ≥ 0.8); load average at the end {BenchmarkPeer.LoadAverage()}");
         return 0;
     }
 
     static string F(double v, string fmt) => double.IsNaN(v) ? "—" : v.ToString(fmt, CultureInfo.InvariantCulture);
-
-    static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

@@ -32,7 +32,7 @@ public static class VggBenchmark
         if (batch < 1 || reps < 1) throw new InputException("--batch and --reps must be at least 1.");
         Progress.Enabled = false;
         if (threads > 0) torch.set_num_threads(threads);
-        output.WriteLine($"VGG-16 LRP benchmark: {size}×{size}, batch {batch}, {reps} reps; {torch.get_num_threads()} threads; {Environment.ProcessorCount} logical CPUs; load average {Load()}");
+        output.WriteLine($"VGG-16 LRP benchmark: {size}×{size}, batch {batch}, {reps} reps; {torch.get_num_threads()} threads; {Environment.ProcessorCount} logical CPUs; load average {BenchmarkPeer.LoadAverage()}");
         output.Flush();
         using var vgg = Vgg.Create(VggDepth.Vgg16, seed: 0, device: CPU);
         var g = Seeds.Generator(0);
@@ -48,7 +48,7 @@ public static class VggBenchmark
         var g1 = Time(() => GradientTimesInput(vgg, x1), reps);
         var l1 = Time(() => Explain(x1, lrp0), reps);
         var e1 = Time(() => Explain(x1, egb), reps);
-        output.WriteLine($"one image: forward {f1:F3} s, gradient × input {g1:F3} s, LRP-0 {l1:F3} s, EpsilonGammaBox {e1:F3} s; load average {Load()}");
+        output.WriteLine($"one image: forward {f1:F3} s, gradient × input {g1:F3} s, LRP-0 {l1:F3} s, EpsilonGammaBox {e1:F3} s; load average {BenchmarkPeer.LoadAverage()}");
         output.Flush();
         var fb = Time(() => Forward(xb), 1, warmUp: false);                      // code paths already warm from the runs above
         var eb = Time(() => Explain(xb, egb), 1, warmUp: false);
@@ -60,32 +60,23 @@ public static class VggBenchmark
             Row("Workbench LRP-0 everywhere (= gradient × input)", l1, double.NaN, batch, f1),
             Row("Workbench LRP EpsilonGammaBox (z^B, γ = 0.25, ε)", e1, eb, batch, f1),
         };
-        var script = Path.Combine(Artifacts.RepositoryRoot() ?? ".", "benchmarks", "torch_vgg.py");
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, size.ToString(CultureInfo.InvariantCulture), batch.ToString(CultureInfo.InvariantCulture), reps.ToString(CultureInfo.InvariantCulture), torch.get_num_threads().ToString(CultureInfo.InvariantCulture) })
-            psi.ArgumentList.Add(a);
-        psi.Environment["OMP_NUM_THREADS"] = torch.get_num_threads().ToString(CultureInfo.InvariantCulture);
-        using (var p = Process.Start(psi)!)
+        var stdout = BenchmarkPeer.Run(python, "torch_vgg.py", new object[] { size, batch, reps, torch.get_num_threads() }, out var failure);
+        if (stdout is null) output.WriteLine($"PyTorch comparison skipped: {failure}");
+        else
         {
-            var stdout = p.StandardOutput.ReadToEnd(); var stderr = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0) output.WriteLine($"PyTorch comparison skipped: {python} {script} failed: {stderr.Trim().Split('\n').LastOrDefault()}");
-            else
-            {
-                var js = JsonDocument.Parse(stdout).RootElement;
-                double pf1 = js.GetProperty("forward_1").GetDouble(), pg1 = js.GetProperty("grad_1").GetDouble();
-                double pfb = js.GetProperty("forward_b").GetDouble(), pgb = js.GetProperty("grad_b").GetDouble();
-                var v = js.GetProperty("torch").GetString();
-                rows.Add(Row($"PyTorch {v} forward (no grad)", pf1, pfb, batch, pf1));
-                rows.Add(Row($"PyTorch {v} gradient × input", pg1, pgb, batch, pf1));
-            }
+            var js = JsonDocument.Parse(stdout).RootElement;
+            double pf1 = js.GetProperty("forward_1").GetDouble(), pg1 = js.GetProperty("grad_1").GetDouble();
+            double pfb = js.GetProperty("forward_b").GetDouble(), pgb = js.GetProperty("grad_b").GetDouble();
+            var v = js.GetProperty("torch").GetString();
+            rows.Add(Row($"PyTorch {v} forward (no grad)", pf1, pfb, batch, pf1));
+            rows.Add(Row($"PyTorch {v} gradient × input", pg1, pgb, batch, pf1));
         }
         output.WriteLine();
         output.WriteLine($"| run | 1 image (s) | × its forward | batch of {batch} (s) | per image in the batch (s) | batch per image / 1 image |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|");
         foreach (var r in rows) output.WriteLine($"| {string.Join(" | ", r)} |");
         output.WriteLine();
-        output.WriteLine($"Targets: explanation ≤ 3× forward (one image); batch of {batch} cheaper per image than one at a time. Load average at the end {Load()}.");
+        output.WriteLine($"Targets: explanation ≤ 3× forward (one image); batch of {batch} cheaper per image than one at a time. Load average at the end {BenchmarkPeer.LoadAverage()}.");
         if (profile)
         {
             LrpProfile.Write(vgg, x1, lrp0, "Per-layer profile, LRP-0 everywhere, one image", output);
@@ -124,6 +115,4 @@ public static class VggBenchmark
         times.Sort();
         return times[times.Count / 2];
     }
-
-    static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }
