@@ -112,6 +112,22 @@ public sealed class ConvAutoencoder2D : nn.Module<Tensor, Tensor>, IConvAutoenco
     /// <inheritdoc/>
     public Tensor Encode(Tensor x) { using var a = Head(x); return Tail(a); }
 
+    /// <summary>
+    /// The encoder as one <c>Sequential</c> over this model's own layers (<c>conv0</c>, <c>relu0</c>, …, <c>flatten</c>,
+    /// <c>dense</c>): x [N,C,H,W] → z [N,m], equal to <see cref="Encode"/>. For the LRP engine, whose hooks need modules
+    /// invoked through <c>call</c>; it shares the parameters and adds none (the state dict is unchanged).
+    /// </summary>
+    public Sequential EncoderNetwork()
+    {
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        for (int i = 0; i < _enc.Count; i++) { layers.Add(($"conv{i}", _enc[i])); layers.Add(($"relu{i}", nn.ReLU())); }
+        layers.Add(("flatten", nn.Flatten()));
+        layers.Add(("dense", _dense));
+        var net = nn.Sequential(layers.ToArray());
+        if (!training) net.eval();
+        return net;
+    }
+
     /// <inheritdoc/>
     public Tensor Decode(Tensor z)
     {

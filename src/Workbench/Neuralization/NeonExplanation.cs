@@ -16,7 +16,8 @@ public sealed record NeonForward(Tensor Clusters, Tensor H, Tensor Competitors, 
 
 /// <summary>
 /// An explanation for a batch: for each point the cluster c, f_c(x), the relevance of each competitor neuron h_k
-/// (<see cref="NeuronRelevance"/>, [N,K]) and of each input feature (<see cref="Relevance"/>, [N,d]).
+/// (<see cref="NeuronRelevance"/>, [N,K]) and of each input feature (<see cref="Relevance"/>, [N,d], or the input's shape
+/// for a deep model, e.g. [N,C,H,W]).
 /// </summary>
 public sealed record NeonExplanation(Tensor Clusters, Tensor F, Tensor NeuronRelevance, Tensor Relevance) : IDisposable
 {

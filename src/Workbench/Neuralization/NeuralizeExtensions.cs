@@ -1,4 +1,7 @@
 using Workbench.Clustering;
+using Workbench.Models;
+using Workbench.Propagation.Lrp;
+using static TorchSharp.torch;
 
 namespace Workbench.Neuralization;
 
@@ -18,6 +21,24 @@ public static class NeuralizeExtensions
     /// <summary>Kernel k-means as the four-layer network of NEON Prop. 5 (support vectors, their clusters and γ).</summary>
     public static NeuralizedKernelKMeans Neuralize(this KernelKMeans fitted) =>
         new(Fitted(fitted).Support, fitted.SupportLabels, fitted.Gamma);
+
+    /// <summary>
+    /// Grad-CeAM's clustering (k-means on an autoencoder's codes) as the deep network of NEON §VI: Prop. 1 on Ψ = the
+    /// encoder. The network takes the clusterer's flat rows [N, C·H·W] (its relevance too: reshape it with
+    /// <see cref="AutoencoderKMeans.ToInput"/> to see images) and shares the encoder's parameters; <paramref name="features"/> is the LRP composite for Ψ (default as
+    /// <see cref="NeuralizedDeepClustering"/>). The image autoencoder only: the time-series ResNet autoencoder's residual
+    /// additions and global average pooling are functional calls that the LRP engine cannot hook.
+    /// </summary>
+    public static NeuralizedDeepClustering Neuralize(this AutoencoderKMeans fitted, Composite? features = null)
+    {
+        Fitted(fitted);
+        if (fitted.Model is not ConvAutoencoder2D cae)
+            throw new NotSupportedException($"Neuralize() needs the image autoencoder (ConvAutoencoder2D); this model is a {fitted.Model.GetType().Name}, " +
+                "whose residual additions have no LRP rule here. Explain it with Grad-CeAM (Workbench.Explanation.GradCeam) instead.");
+        var encoder = nn.Sequential(("unflatten", nn.Unflatten(1, cae.InputShape)), ("encoder", cae.EncoderNetwork()));
+        var dtype = cae.parameters().First().dtype;
+        return new NeuralizedDeepClustering(encoder, fitted.Centroids.to_type(dtype), features: features);
+    }
 
     static T Fitted<T>(T c) where T : IClusterer
     {

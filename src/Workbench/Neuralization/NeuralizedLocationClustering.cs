@@ -17,6 +17,8 @@ namespace Workbench.Neuralization;
 /// mapping images [N,3,H,W] to f [N·h·w, K]. Our choices where the paper is silent (digest §3.2): 1/‖a_ij‖ is a constant
 /// (relevance passes the normalisation unchanged), every location seeds max(0, f_c) = f_c where it is assigned to c, and the
 /// K explanations are one backward pass over K copies of the image.</para>
+/// <para>Not an <see cref="INeuralizedClustering"/>: its points are the locations of one image, not rows of a batch, so the
+/// contract's <c>F(x)</c>/<c>Predict(x)</c> over points do not apply (<see cref="Labels"/> and <see cref="Outputs"/> are its forms).</para>
 /// </summary>
 public sealed class NeuralizedLocationClustering
 {

@@ -1,5 +1,6 @@
 using TorchSharp;
 using Workbench.Clustering;
+using Workbench.Compute;
 using Workbench.Models;
 using Workbench.Neuralization;
 using Workbench.Propagation;
@@ -105,6 +106,35 @@ public class ContractTests
         Assert.Equal(Vec(kk.Transform(x)), Vec(kn.ClusterDistances(x)));
 
         Assert.Throws<InvalidOperationException>(() => new KMeans(3).Neuralize());
+    }
+
+    [Fact]
+    public void AutoencoderKMeansNeuralizesToItsEncoderFollowedByTheKMeansHead()
+    {
+        // NEON §VI, Prop. 1 on Ψ = the encoder: the network decides as the fitted clusterer and explains through Ψ
+        var g = Seeds.Generator(5);
+        var images = rand(new long[] { 30, 1, 8, 8 }, generator: g);
+        var x = images.flatten(1);                                                 // the clusterer's rows
+        var ak = new AutoencoderKMeans(() => new ConvAutoencoder2D(1, 8, 8, filters: [2, 3], kernels: [3, 3], strides: [2, 2], latentDim: 4, seed: 2),
+                                       k: 3, epochs: 0, nInit: 2).Fit(x);
+        var cae = (ConvAutoencoder2D)ak.Model;
+        using (no_grad()) Assert.Equal(Vec(cae.Encode(images)), Vec(cae.EncoderNetwork().call(images)));
+        INeuralizedClustering net = ak.Neuralize();
+        Assert.Equal(3, net.K);
+        Assert.Equal(Longs(ak.Predict(x)), Longs(net.Predict(x)));
+        Assert.True(net.F(x).gt(0).all().item<bool>());                            // f_c(x) > 0 in its own cluster
+        using var e = net.Explain(x);
+        Assert.Equal(x.shape, e.Relevance.shape);                                  // relevance per pixel, as the rows
+        var own = e.NeuronRelevance.gather(1, e.Clusters.unsqueeze(1));
+        Assert.Equal(0.0, own.abs().max().item<float>());                          // no relevance on h_cc
+        var sum = Vec(e.NeuronRelevance.sum(new long[] { 1 }));                    // Eq. (2) conserves f_c at the pool
+        var f = Vec(e.F);
+        for (int i = 0; i < f.Length; i++) Assert.True(Math.Abs(sum[i] - f[i]) <= 1e-4 * (1 + Math.Abs(f[i])), $"Σ_k R_k = f_c at {i}: {sum[i]} vs {f[i]}");
+
+        var series = new AutoencoderKMeans(() => new ResNetAutoencoder1D(16, filters: [2, 2, 2]), k: 2, epochs: 0, nInit: 1)
+            .Fit(rand(new long[] { 6, 16 }, generator: g));
+        var err = Assert.Throws<NotSupportedException>(() => series.Neuralize());
+        Assert.Contains("Grad-CeAM", err.Message);
     }
 
     [Fact]

@@ -44,6 +44,29 @@ public class DeepHeadTests
         }
     }
 
+    [Theory, InlineData(11L, 3, 2), InlineData(12L, 5, 4)]
+    public void AsAnINeuralizedClusteringItExplainsLikeNeuralizedKMeansWithTheIdentity(long seed, int d, int k)
+    {
+        // the contract's Explain (default composite for Ψ, heuristic β) on Ψ = identity is Prop. 1's network exactly
+        var (x, mu) = Points(seed, 40, d, k);
+        INeuralizedClustering deep = new NeuralizedDeepClustering(nn.Identity(), mu);
+        INeuralizedClustering flat = new NeuralizedKMeans(mu);
+        Assert.Equal(k, deep.K);
+        Assert.Equal(Vec(flat.Predict(x)), Vec(deep.Predict(x)));
+        Close(Vec(flat.F(x)), Vec(deep.F(x)), 1e-10, "f_c");
+        var other = (flat.Predict(x) + 1).remainder(k);
+        Close(Vec(flat.F(x, other)), Vec(deep.F(x, other)), 1e-10, "f_c of another cluster");
+        foreach (var clusters in new Tensor?[] { null, other })
+        {
+            using var e0 = flat.Explain(x, clusters: clusters);
+            using var e1 = deep.Explain(x, clusters: clusters);
+            Assert.Equal(Vec(e0.Clusters), Vec(e1.Clusters));
+            Close(Vec(e0.F), Vec(e1.F), 1e-10, "F");
+            Close(Vec(e0.NeuronRelevance), Vec(e1.NeuronRelevance), 1e-9, "R_k");
+            Close(Vec(e0.Relevance), Vec(e1.Relevance), 1e-8, "R_i");
+        }
+    }
+
     [Theory, InlineData(4L, 4, 3), InlineData(5L, 6, 5)]
     public void SoftHeadsWithTheIdentityFollowEqs2And4Literally(long seed, int d, int k)
     {
