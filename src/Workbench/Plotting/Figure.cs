@@ -17,9 +17,9 @@ public static class Figure
         return trace;
     }
 
-    /// <summary>A chart of <paramref name="traces"/> with a white, titled layout.</summary>
+    /// <summary>A chart of <paramref name="traces"/> with a white, titled layout; the legend is horizontal under the plot unless <paramref name="legend"/> (plotly.js layout.legend) is given.</summary>
     public static GenericChart Chart(IEnumerable<Trace> traces, string title = "", string xTitle = "", string yTitle = "",
-        int width = 700, int height = 500, object? xaxis = null, object? yaxis = null)
+        int width = 700, int height = 500, object? xaxis = null, object? yaxis = null, object? legend = null)
     {
         var charts = traces.Select(t => GenericChart.ofTraceObject(false, t)).ToList();
         var chart = charts.Count == 1 ? charts[0] : GenericChart.combine(charts);
@@ -31,7 +31,7 @@ public static class Figure
         layout.SetProperty("height", height);
         layout.SetProperty("paper_bgcolor", "white");
         layout.SetProperty("plot_bgcolor", "white");
-        layout.SetProperty("legend", new { orientation = "h", y = -0.18, x = 0.0 });
+        layout.SetProperty("legend", legend ?? new { orientation = "h", y = -0.18, x = 0.0 });
         layout.SetProperty("margin", new { l = 70, r = 30, t = string.IsNullOrEmpty(title) ? 30 : 60, b = 90 });
         return GenericChart.setLayout(layout, chart);
     }

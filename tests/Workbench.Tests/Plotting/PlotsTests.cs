@@ -15,6 +15,21 @@ public class PlotsTests
     }
 
     [Fact]
+    public void LabelMapsPlaceEachPanelAndLegendEachCluster()
+    {
+        var a = tensor(new long[,] { { 0, 1 }, { 2, 0 } });
+        var b = tensor(new long[,] { { 1 } });
+        var chart = Plots.LabelMaps(new[] { a, b }, 3, new[] { "a", "b" });
+        Assert.Equal(1 + 3, Plotly.NET.GenericChart.getTraces(chart).Length);  // the map and one legend entry per cluster
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Plotly.NET.GenericChart.toFigureJson(chart))!;
+        var z = json["data"]![0]!["z"]!.AsArray().Select(r => r!.AsArray().Select(v => (double?)v?.GetValue<double>()).ToArray()).ToArray();
+        Assert.Equal(new double?[] { 0, 1, null, 1 }, z[0]);                 // panel a, a gap column, panel b
+        Assert.Equal(new double?[] { 2, 0, null, null }, z[1]);              // b has one row: the rest stays empty
+        Assert.Contains("outside 0…2", Assert.Throws<ArgumentException>(() => Plots.LabelMaps(new[] { a + 1 }, 3, new[] { "a" })).Message);
+        Assert.Contains("one name per map", Assert.Throws<ArgumentException>(() => Plots.LabelMaps(new[] { a }, 3, new[] { "a", "b" })).Message);
+    }
+
+    [Fact]
     public void ClustersRejectsWrongShapes()
     {
         var e = Assert.Throws<ArgumentException>(() => Plots.Clusters(zeros(4, 3), zeros(4, dtype: int64)));
