@@ -98,6 +98,8 @@ public sealed class NotebookSession : IDisposable
         return done.Task;
     }
 
+    readonly ProgressSettings _progress = new();
+
     CellResult ExecuteCore(string code, IOutputSink sink, CancellationToken cancellationToken)
     {
         int number = ++ExecutionCount;
@@ -114,6 +116,7 @@ public sealed class NotebookSession : IDisposable
         Console.SetOut(stdout);
         Console.SetError(stderr);
         Progress.ViewFactory = _options.LiveProgress ? () => new DisplayProgressView(this) : () => new TextProgressView(Console.Out);
+        Progress.UseSettings(_progress);              // Progress.Enabled set in one cell holds for the next (each cell has its own thread)
         try
         {
             var (script, errors) = CompileCell(code, cellPath, cancellationToken);

@@ -9,6 +9,13 @@ public interface IProgressView
     void Update(long done, long total, string title, string? status, TimeSpan elapsed, bool finished);
 }
 
+/// <summary>Progress settings that a host keeps across the units of work it runs (e.g. a notebook session across its cells).</summary>
+public sealed class ProgressSettings
+{
+    /// <summary>Whether bars draw; null = not set (bars draw).</summary>
+    public bool? Enabled { get; set; }
+}
+
 /// <summary>
 /// Progress of a long loop (training epochs, restarts, downloads):
 /// <code>using var bar = Progress.Start("k-means restarts", nInit); … bar.Report(i + 1, $"inertia {inertia:F3}");</code>
@@ -29,13 +36,21 @@ public static class Progress
     }
 
     static readonly AsyncLocal<bool?> LocalEnabled = new();
+    static readonly AsyncLocal<ProgressSettings?> LocalSettings = new();
 
-    /// <summary>When false, bars draw nothing (batch jobs). Flows with the current thread and its tasks, like <see cref="ViewFactory"/>.</summary>
+    /// <summary>
+    /// When false, bars draw nothing (batch jobs). Flows with the current thread and its tasks, like <see cref="ViewFactory"/>;
+    /// under a host that called <see cref="UseSettings"/> (the notebook session, whose cells each run in their own
+    /// execution context) it is kept in the host's settings, so <c>Progress.Enabled = false</c> in one cell holds for the next.
+    /// </summary>
     public static bool Enabled
     {
-        get => LocalEnabled.Value ?? true;
-        set => LocalEnabled.Value = value;
+        get => LocalSettings.Value?.Enabled ?? LocalEnabled.Value ?? true;
+        set { if (LocalSettings.Value is { } s) s.Enabled = value; else LocalEnabled.Value = value; }
     }
+
+    /// <summary>Makes <paramref name="settings"/> the store of <see cref="Enabled"/> for this thread and its tasks (a host calls it before each cell).</summary>
+    public static void UseSettings(ProgressSettings settings) => LocalSettings.Value = settings ?? throw new ArgumentNullException(nameof(settings));
 
     /// <summary>Starts a bar of <paramref name="total"/> steps titled <paramref name="title"/>; dispose it when the loop ends.</summary>
     public static ProgressBar Start(string title, long total) => new(title, total, Enabled ? ViewFactory() : null);

@@ -28,6 +28,19 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task ProgressEnabledSetInOneCellHoldsForTheNext()
+    {
+        using var s = new NotebookSession();
+        var sink = new Sink();
+        Assert.Equal("True", (await s.ExecuteAsync("Workbench.Reporting.Progress.Enabled", sink)).Value!.PlainText);
+        await s.ExecuteAsync("Workbench.Reporting.Progress.Enabled = false;", sink);
+        Assert.Equal("False", (await s.ExecuteAsync("Workbench.Reporting.Progress.Enabled", sink)).Value!.PlainText);
+        using var other = new NotebookSession();                       // another session is not affected
+        Assert.Equal("True", (await other.ExecuteAsync("Workbench.Reporting.Progress.Enabled", sink)).Value!.PlainText);
+        Assert.True(Workbench.Reporting.Progress.Enabled);              // nor is the host
+    }
+
+    [Fact]
     public async Task RuntimeErrorNamesTheLineAndSessionStaysUsable()
     {
         using var s = new NotebookSession();
