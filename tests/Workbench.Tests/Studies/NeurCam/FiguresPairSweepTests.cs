@@ -1,3 +1,4 @@
+using TorchSharp;
 using Workbench.Additive;
 using Workbench.Studies.NeurCam;
 using static TorchSharp.torch;
@@ -24,7 +25,9 @@ public class FiguresPairSweepTests
         Assert.Equal(kept / baseline, pt.MinRatio, 9);
         Assert.Equal(pt.Ratios.ToList().IndexOf(pt.MinRatio), (int)pt.KeptSeed);
         Assert.Equal(new[] { (0, 1) }, pt.Pairs);               // x̃ = 3·onehot(XOR label) + noise: only (x0,x1) explains it
-        Assert.True(pt.MinRatio < 1.05, $"ratio {pt.MinRatio}");  // one pair suffices: as good as k-means on x̃
+        // one pair suffices: the XOR classes are found (a clustering blind to them has ratio ≈ 25 here, total variance 4.7 over noise 0.18)
+        double ari = Workbench.Evaluation.ClusterMetrics.AdjustedRand(set.Labels, pt.Kept.Labels);
+        Assert.True(ari > 0.85 && pt.MinRatio < 5, $"ARI {ari}, ratio {pt.MinRatio}");
         double mean = pt.Ratios.Average();
         Assert.Equal(Math.Sqrt(pt.Ratios.Sum(r => (r - mean) * (r - mean))), pt.StdRatio, 12);   // n − 1 = 1
 

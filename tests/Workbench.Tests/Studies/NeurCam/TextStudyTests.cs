@@ -1,3 +1,4 @@
+using TorchSharp;
 using Workbench.Additive;
 using Workbench.Evaluation;
 using Workbench.Studies.NeurCam;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Workbench.Studies.NeurCam;
 using static TorchSharp.torch;
 
