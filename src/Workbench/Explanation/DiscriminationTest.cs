@@ -79,9 +79,10 @@ public static class DiscriminationTest
         var a = cam.Activations(x);
         var before = Before(cam, a);
         var after = new double[cam.K];
+        var all = cam.ChannelWeightsAllClusters(a);   // [K, N, F], one backward pass per chunk for all clusters
         for (int i = 0; i < cam.K; i++)
         {
-            var w = cam.ChannelWeights(a, i);
+            var w = all[i];
             if (weightsOverride is not null) w = weightsOverride(i, w);
             after[i] = ShareAfter(cam, a, w, i);
         }
@@ -122,9 +123,10 @@ public static class DiscriminationTest
         var a = cam.Activations(x);
         var before = Before(cam, a);
         var after = new double[cam.K];
+        var all = cam.ChannelWeightsAllClusters(a);
         for (int i = 0; i < cam.K; i++)
         {
-            var w = cam.ChannelWeights(a, i);
+            var w = all[i];
             for (int r = 0; r < repeats; r++)
                 after[i] += ShareAfter(cam, a, w.index_select(1, randperm(w.shape[1], generator: g).to(w.device)), i) / repeats;
         }

@@ -207,6 +207,37 @@ public class GradCeamTests
         Assert.All(res.Ratios, r => Assert.Equal(1.0, r));
     }
 
+    [Theory]
+    [InlineData(1, GradCeamVariant.Official)]
+    [InlineData(2, GradCeamVariant.Official)]
+    [InlineData(1, GradCeamVariant.Paper)]
+    [InlineData(2, GradCeamVariant.Paper)]
+    public void AllClustersInOnePassEqualOneClusterAtATime(int dims, GradCeamVariant variant)
+    {
+        IConvAutoencoder model = dims == 1 ? SmallResNet() : SmallCae();
+        var g = Workbench.Compute.Seeds.Generator(11);
+        var x = dims == 1 ? randn([7, 1, 16], dtype: ScalarType.Float64, generator: g) : rand([7, 1, 12, 12], dtype: ScalarType.Float64, generator: g);
+        Tensor z; using (no_grad()) z = model.Encode(x);
+        var mu = z.index_select(0, tensor(new long[] { 0, 3, 5, 6 })) + 0.01 * randn([4, z.shape[1]], dtype: ScalarType.Float64, generator: g);
+        // batch size 5 with K = 4: chunks of one sample, so the chunking and the concatenation are exercised
+        var cam = new GradCeam(model, mu, variant, batchSize: 5);
+        var zb = z.unsqueeze(0).expand(4, -1, -1) + 0.1 * randn([4, 7, z.shape[1]], dtype: ScalarType.Float64, generator: g);
+        var lossAll = GradCeam.CodeLossAllClusters(zb, mu);
+        var a = cam.Activations(x);
+        var wAll = cam.ChannelWeightsAllClusters(a);
+        var hAll = cam.HeatmapsAllClusters(x);
+        Assert.Equal(new long[] { 4, 7, .. model.InputShape[1..] }, hAll.shape);
+        for (int c = 0; c < 4; c++)
+        {
+            Close(D(GradCeam.CodeLoss(zb[c], mu, c)), D(lossAll[c]), 1e-12, 1e-9);
+            Close(D(cam.ChannelWeights(a, c)), D(wAll[c]), 1e-9, 1e-9);
+            Close(D(cam.Heatmaps(x, c)), D(hAll[c]), 1e-9, 1e-9);
+        }
+        // the clusters' maps differ, so the comparison above is not between copies of one map
+        Assert.True((hAll[0] - hAll[1]).abs().max().ToDouble() > 1e-3);
+        Assert.Throws<ArgumentException>(() => GradCeam.CodeLossAllClusters(zb[0], mu));
+    }
+
     [Fact]
     public void SmoothingMatchesTheCodeLoop()
     {
