@@ -31,7 +31,7 @@ static class DatasetsCommand
                 {
                     d.Id + (d.Optional ? " *" : ""), Short(d.Title, 44), Short(string.Join("; ", d.Papers), 40),
                     state switch { CacheState.Cached => "yes", CacheState.Damaged => "DAMAGED", CacheState.Incomplete => "incomplete", _ => "no" },
-                    cached ? (m is null ? "?" : $"{m.Source} ({m.Fetched:yyyy-MM-dd})") : "",
+                    d.Generator is not null ? "generated in code" : cached ? (m is null ? "?" : $"{m.Source} ({m.Fetched:yyyy-MM-dd})") : "",
                     cached ? Size(DatasetCache.SizeOf(d)) : Size(d.Files.Sum(f => f.Bytes)),
                 };
             }).ToList();

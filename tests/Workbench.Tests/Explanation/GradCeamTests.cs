@@ -226,7 +226,7 @@ public class GradCeamTests
         var a = cam.Activations(x);
         var wAll = cam.ChannelWeightsAllClusters(a);
         var hAll = cam.HeatmapsAllClusters(x);
-        Assert.Equal(new long[] { 4, 7, .. model.InputShape[1..] }, hAll.shape);
+        Assert.Equal(new long[] { 4, 7 }.Concat(model.InputShape.Skip(1)).ToArray(), hAll.shape);
         for (int c = 0; c < 4; c++)
         {
             Close(D(GradCeam.CodeLoss(zb[c], mu, c)), D(lossAll[c]), 1e-12, 1e-9);
@@ -236,6 +236,23 @@ public class GradCeamTests
         // the clusters' maps differ, so the comparison above is not between copies of one map
         Assert.True((hAll[0] - hAll[1]).abs().max().ToDouble() > 1e-3);
         Assert.Throws<ArgumentException>(() => GradCeam.CodeLossAllClusters(zb[0], mu));
+    }
+
+    [Fact]
+    public void OtherClusterBaselineAveragesTheOtherClustersWeights()
+    {
+        var model = SmallResNet();
+        var g = Workbench.Compute.Seeds.Generator(12);
+        var x = randn([40, 1, 16], dtype: ScalarType.Float64, generator: g);
+        Tensor z; using (no_grad()) z = model.Encode(x);
+        var km = new Workbench.Clustering.KMeans(3, nInit: 5, seed: 0).Fit(z);
+        var cam = new GradCeam(model, km.Centroids);
+        var all = cam.ChannelWeightsAllClusters(cam.Activations(x));
+        var perWeights = Enumerable.Range(0, 3).Select(j => DiscriminationTest.Run(cam, x, (i, w) => all[j]).After).ToArray();
+        var baseline = DiscriminationTest.OtherClusterBaseline(cam, x);
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(Enumerable.Range(0, 3).Where(j => j != i).Average(j => perWeights[j][i]), baseline.After[i], 12);
+        Assert.Equal(DiscriminationTest.Run(cam, x).Before, baseline.Before);
     }
 
     [Fact]
