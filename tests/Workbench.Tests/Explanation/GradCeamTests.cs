@@ -295,6 +295,10 @@ public class GradCeamTests
         var ak = new Workbench.Clustering.AutoencoderKMeans(() => new ResNetAutoencoder1D(16, filters: [2, 2, 2]), k: 5, epochs: 0);
         var e4 = Assert.Throws<ArgumentException>(() => ak.Fit(zeros(3, 16)));
         Assert.Contains("K = 5", e4.Message);
+        // K larger than the test split the clusters are fitted on (the official protocol clusters the test codes)
+        var ak2 = new Workbench.Clustering.AutoencoderKMeans(() => new ResNetAutoencoder1D(16, filters: [2, 2, 2]), k: 3, epochs: 0).Fit(randn(6, 16));
+        var e5 = Assert.Throws<ArgumentException>(() => ak2.FitClusters(randn(2, 16)));
+        Assert.Contains("K = 3", e5.Message);
         var tiny = new GradCeam(new TinyNet(), tensor(new double[,] { { 0.6, 0.4 }, { 0.2, 0.9 }, { 1, 0 } }));
         Assert.Throws<ArgumentException>(() => DiscriminationTest.Run(tiny, zeros(2, 1, 4, dtype: ScalarType.Float64)));
     }
