@@ -78,7 +78,8 @@ static class DatasetsCommand
             {
                 var outcomes = Datasets.Datasets.Fetch(chosen, pr.GetValue(force), Console.Out, TimeSpan.FromSeconds(pr.GetValue(timeout)));
                 foreach (var o in outcomes)
-                    Console.WriteLine($"{o.Id}: {(o.AlreadyCached ? "already cached" : "fetched")} from {o.Source}, {Size(o.Bytes)}");
+                    Console.WriteLine(o.Source == "generated in code" ? $"{o.Id}: generated in code when loaded (Datasets.Load(\"{o.Id}\", seed: s)); nothing to fetch"
+                        : $"{o.Id}: {(o.AlreadyCached ? "already cached" : "fetched")} from {o.Source}, {Size(o.Bytes)}");
                 Console.WriteLine($"{outcomes.Count} dataset(s) in {DatasetCache.Root} ({clock.Elapsed.TotalSeconds:F1} s)");
                 return 0;
             }
