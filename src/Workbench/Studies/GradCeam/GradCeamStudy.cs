@@ -248,7 +248,8 @@ public static class GradCeamStudy
     /// <summary>
     /// Fig. 10 layout for two models of the same data (e.g. the best- and the worst-NMI seed): the same test series, the first
     /// <paramref name="perClass"/> of each class of <paramref name="s"/>, one row each; columns are model A's Grad-CeAM
-    /// for the series' own cluster and for the other cluster(s), then model B's. Heatmaps are smoothed as the code plots them.
+    /// for the series' own cluster and for the other cluster(s), then model B's (keep <paramref name="nameA"/> and <paramref name="nameB"/>
+    /// short: they head every panel; put the models' details in <paramref name="title"/>). Heatmaps are smoothed as the code plots them.
     /// </summary>
     public static GenericChart CompareModels(SeriesSplit s, AutoencoderKMeans a, string nameA, AutoencoderKMeans b, string nameB, string title, int perClass = 2)
     {
@@ -271,11 +272,11 @@ public static class GradCeamStudy
             foreach (var (m, name, lab, h) in new[] { (a, nameA, labA, heats[0]), (b, nameB, labB, heats[1]) })
             {
                 int own = (int)lab[j];
-                panels.Add(Panel($"{s.ClassNames[y[pick[j]]]} (test {pick[j]}) · {name}: own cluster {own}", x[j], h[own, j]));
+                panels.Add(Panel($"{s.ClassNames[y[pick[j]]]} #{pick[j]} · {name}: own c{own}", x[j], h[own, j]));
                 foreach (int c in Enumerable.Range(0, m.K).Where(c => c != own))
-                    panels.Add(Panel($"{name}: other cluster {c}", x[j], h[c, j]));
+                    panels.Add(Panel($"{name}: other c{c}", x[j], h[c, j]));
             }
-        return Plots.HeatSeries(panels, title, 2 * a.K, "time step", "z-normalised value", "Grad-CeAM (per series min–max)", cellWidth: 300, cellHeight: 190);
+        return Plots.HeatSeries(panels, title, 2 * a.K, "time step", "z-normalised value", "Grad-CeAM (per series min–max)", cellWidth: 320, cellHeight: 190);
     }
 
     /// <summary>Summary row of Table I: median, mean, min and max of after/before over the clusters.</summary>
