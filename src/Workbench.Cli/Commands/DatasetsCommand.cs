@@ -31,7 +31,7 @@ static class DatasetsCommand
                 {
                     d.Id + (d.Optional ? " *" : ""), Short(d.Title, 44), Short(string.Join("; ", d.Papers), 40),
                     state switch { CacheState.Cached => "yes", CacheState.Damaged => "DAMAGED", CacheState.Incomplete => "incomplete", _ => "no" },
-                    cached ? (m is null ? "?" : $"{m.Source} ({m.Fetched:yyyy-MM-dd})") : "",
+                    d.Generator is not null ? "generated in code" : cached ? (m is null ? "?" : $"{m.Source} ({m.Fetched:yyyy-MM-dd})") : "",
                     cached ? Size(DatasetCache.SizeOf(d)) : Size(d.Files.Sum(f => f.Bytes)),
                 };
             }).ToList();
@@ -78,7 +78,8 @@ static class DatasetsCommand
             {
                 var outcomes = Datasets.Datasets.Fetch(chosen, pr.GetValue(force), Console.Out, TimeSpan.FromSeconds(pr.GetValue(timeout)));
                 foreach (var o in outcomes)
-                    Console.WriteLine($"{o.Id}: {(o.AlreadyCached ? "already cached" : "fetched")} from {o.Source}, {Size(o.Bytes)}");
+                    Console.WriteLine(o.Source == "generated in code" ? $"{o.Id}: generated in code when loaded (Datasets.Load(\"{o.Id}\", seed: s)); nothing to fetch"
+                        : $"{o.Id}: {(o.AlreadyCached ? "already cached" : "fetched")} from {o.Source}, {Size(o.Bytes)}");
                 Console.WriteLine($"{outcomes.Count} dataset(s) in {DatasetCache.Root} ({clock.Elapsed.TotalSeconds:F1} s)");
                 return 0;
             }

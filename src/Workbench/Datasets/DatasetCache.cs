@@ -59,6 +59,7 @@ public static class DatasetCache
     /// </summary>
     public static CacheStatus Check(DatasetInfo info)
     {
+        if (info.Generator is not null) return new CacheStatus(CacheState.Cached, null, "generated in code (nothing to fetch)");
         var present = info.Files.Where(f => File.Exists(PathFor(info, f.Name))).ToArray();
         if (present.Length == 0) return new CacheStatus(CacheState.Missing, null, "not in the cache");
         if (present.Length < info.Files.Length)

@@ -100,6 +100,32 @@ public sealed class IdxPart
     [JsonPropertyName("labels")] public string Labels { get; init; } = "";
 }
 
+/// <summary>
+/// A dataset generated in code from its defining formulas (no files to fetch): which generator of
+/// <see cref="Synthetic.SyntheticSeries"/> and the split sizes. <c>Datasets.Load(id, seed: s)</c> generates it with seed s.
+/// </summary>
+public sealed class GeneratorSpec
+{
+    /// <summary>Generator id: <c>cbf</c>, <c>synthetic-control</c> or <c>two-patterns</c> (<see cref="Synthetic.SyntheticSeries.Ids"/>).</summary>
+    [JsonPropertyName("kind")] public string Kind { get; init; } = "";
+    /// <summary>Number of training series.</summary>
+    [JsonPropertyName("nTrain")] public int NTrain { get; init; }
+    /// <summary>Number of test series.</summary>
+    [JsonPropertyName("nTest")] public int NTest { get; init; }
+}
+
+/// <summary>A file of the published dataset a generated entry stands for: its canonical address and SHA-256, for users with
+/// the internet (not fetched: machines that reach only package registries cannot get it).</summary>
+public sealed class ReferenceFile
+{
+    /// <summary>The file's name.</summary>
+    [JsonPropertyName("name")] public string Name { get; init; } = "";
+    /// <summary>Its canonical download address.</summary>
+    [JsonPropertyName("url")] public string Url { get; init; } = "";
+    /// <summary>SHA-256 of its bytes (lower-case hex).</summary>
+    [JsonPropertyName("sha256")] public string Sha256 { get; init; } = "";
+}
+
 /// <summary>A catalog entry: what a dataset is, who uses it, its licence, its files and where they come from.</summary>
 public sealed class DatasetInfo
 {
@@ -126,8 +152,13 @@ public sealed class DatasetInfo
     /// <summary>How the files are read into a <see cref="Dataset"/>; null for fetch-only entries.</summary>
     [JsonPropertyName("format")] public DatasetFormat? Format { get; init; }
 
+    /// <summary>For a dataset generated in code: the generator and its sizes (then <see cref="Files"/> and <see cref="Sources"/> are empty).</summary>
+    [JsonPropertyName("generator")] public GeneratorSpec? Generator { get; init; }
+    /// <summary>The published files of the real dataset a generated entry stands for (address and SHA-256; informative, not fetched).</summary>
+    [JsonPropertyName("referenceFiles")] public ReferenceFile[] ReferenceFiles { get; init; } = [];
+
     /// <summary>Whether the files can be turned into a <see cref="Dataset"/> (optional entries may be fetch-only).</summary>
-    public bool Loadable => Format is not null;
+    public bool Loadable => Format is not null || Generator is not null;
 
     /// <c>id: title</c>.
     public override string ToString() => $"{Id}: {Title}";

@@ -53,7 +53,7 @@ public sealed class DatasetFetcher : IDisposable
             if (status.State == CacheState.Cached)
             {
                 var m = DatasetCache.ReadManifest(info.Id);
-                return new FetchOutcome(info.Id, m?.Source ?? "cache", true, DatasetCache.SizeOf(info), clock.Elapsed);
+                return new FetchOutcome(info.Id, m?.Source ?? (info.Generator is null ? "cache" : "generated in code"), true, DatasetCache.SizeOf(info), clock.Elapsed);
             }
             if (status.State == CacheState.Damaged)
                 _log.WriteLine($"{info.Id}: the cached {Path.GetFileName(status.File)} is damaged ({status.Detail}); fetching again");

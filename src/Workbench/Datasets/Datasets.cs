@@ -23,12 +23,13 @@ public static class Datasets
     /// <summary>
     /// Loads a dataset, fetching it into the cache first if it is not there (one line on standard output says so; see
     /// <see cref="EnsureCached"/>). With <paramref name="limit"/>, at most that many rows, drawn with
-    /// <paramref name="seed"/> (file order kept); the same seed gives the same rows everywhere.
+    /// <paramref name="seed"/> (file order kept); the same seed gives the same rows everywhere. A dataset generated in code
+    /// (<c>cbf</c>, <c>synthetic-control</c>, <c>two-patterns</c>) is generated with <paramref name="seed"/>.
     /// </summary>
     public static Dataset Load(string id, int? limit = null, int seed = 0)
     {
         var info = DatasetCatalog.Get(id);
-        var data = DatasetLoaders.Load(info);
+        var data = info.Generator is not null ? DatasetGenerators.Generate(info, seed) : DatasetLoaders.Load(info);
         return limit is int n ? data.Sample(n, seed) : data;
     }
 

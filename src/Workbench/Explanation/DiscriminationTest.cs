@@ -79,9 +79,10 @@ public static class DiscriminationTest
         var a = cam.Activations(x);
         var before = Before(cam, a);
         var after = new double[cam.K];
+        var all = cam.ChannelWeightsAllClusters(a);   // [K, N, F], one backward pass per chunk for all clusters
         for (int i = 0; i < cam.K; i++)
         {
-            var w = cam.ChannelWeights(a, i);
+            var w = all[i];
             if (weightsOverride is not null) w = weightsOverride(i, w);
             after[i] = ShareAfter(cam, a, w, i);
         }
@@ -110,6 +111,29 @@ public static class DiscriminationTest
     }
 
     /// <summary>
+    /// Baseline (our addition, digest §6 check 8): the share assigned to cluster i after re-weighting with the channel weights of
+    /// each other cluster j ≠ i, averaged over j. If cluster i's own weights carry information about i, they should send more
+    /// samples to i than the other clusters' weights do (which have the scale of Grad-CeAM weights but point elsewhere).
+    /// </summary>
+    public static DiscriminationResult OtherClusterBaseline(GradCeam cam, Tensor x)
+    {
+        if (x.shape[0] < cam.K) throw new ArgumentException($"The test needs at least K = {cam.K} samples; got {x.shape[0]}.");
+        using var scope = NewDisposeScope();
+        var a = cam.Activations(x);
+        var before = Before(cam, a);
+        var all = cam.ChannelWeightsAllClusters(a);
+        var after = new double[cam.K];
+        for (int j = 0; j < cam.K; j++)
+        {   // one pass per weight set j: the shares of every cluster i ≠ j
+            using var inner = NewDisposeScope();
+            var assigned = Assign(TailBatched(cam, Reweight(a, all[j], cam.Variant)), cam.Centroids);
+            for (int i = 0; i < cam.K; i++)
+                if (i != j) after[i] += assigned.eq(i).sum().ToDouble() / a.shape[0] / (cam.K - 1);
+        }
+        return new DiscriminationResult(before, after);
+    }
+
+    /// <summary>
     /// Baseline (our addition): cluster i's channel weights with their channel axis randomly permuted (same permutation for all samples,
     /// hence the same norm per sample), <paramref name="repeats"/> draws per cluster; the after-share is the mean over the draws.
     /// </summary>
@@ -122,9 +146,10 @@ public static class DiscriminationTest
         var a = cam.Activations(x);
         var before = Before(cam, a);
         var after = new double[cam.K];
+        var all = cam.ChannelWeightsAllClusters(a);
         for (int i = 0; i < cam.K; i++)
         {
-            var w = cam.ChannelWeights(a, i);
+            var w = all[i];
             for (int r = 0; r < repeats; r++)
                 after[i] += ShareAfter(cam, a, w.index_select(1, randperm(w.shape[1], generator: g).to(w.device)), i) / repeats;
         }

@@ -13,7 +13,7 @@ namespace Workbench.Explanation;
 /// <see cref="Variant"/> (<see cref="GradCeamVariant.Official"/>, the default, is the authors' code).
 /// <code>var cam = new GradCeam(model, kmeans.Centroids);
 /// var h = cam.Heatmaps(x, cluster: 3);   // [N, H, W] or [N, T] in [0, 1]</code>
-/// Batched over samples; the model must be in eval mode (BatchNorm in inference, so samples are independent).
+/// Batched over samples, and over clusters with <see cref="HeatmapsAllClusters"/>; the model must be in eval mode (BatchNorm in inference, so samples are independent).
 /// </summary>
 public sealed class GradCeam
 {
@@ -90,6 +90,24 @@ public sealed class GradCeam
         return (cw * r * r.abs() * z.abs()).sum([1]).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The code loss of every cluster at once, [K, N]: block c of <paramref name="z"/> [K, N, m] holds the codes explained
+    /// for cluster c, and entry [c, n] is <see cref="CodeLoss"/>(z[c], μ, c)[n] (digest Eq. 8), computed without a loop over clusters.
+    /// </summary>
+    public static Tensor CodeLossAllClusters(Tensor z, Tensor centroids, double eps = RepresentationEps)
+    {
+        if (z.dim() != 3 || z.shape[0] != centroids.shape[0] || z.shape[2] != centroids.shape[1])
+            throw new ArgumentException($"z must be [K = {centroids.shape[0]}, N, m = {centroids.shape[1]}] (one block of codes per cluster); got [{string.Join(", ", z.shape)}].");
+        using var scope = NewDisposeScope();
+        var cw = CentroidWeights(centroids.detach()).to_type(z.dtype);          // [K, m]
+        var mu = centroids.to_type(z.dtype);
+        var d = (mu.unsqueeze(1).unsqueeze(1) - z.unsqueeze(0)).abs();       // [K (every centroid k), K (block c), N, m]
+        var dmin = d.amin([0]); var dmax = d.amax([0]);                      // [K, N, m]
+        var dc = (mu.unsqueeze(1) - z).abs();                                // d_cj of block c to its own centroid, [K, N, m]
+        var r = (dmax - dmin) / (dc - dmin + eps);                           // digest Eq. 6 (code)
+        return (cw.unsqueeze(1) * r * r.abs() * z.abs()).sum([2]).MoveToOuterDisposeScope();
+    }
+
     static void CheckCluster(int cluster, int k)
     {
         if (cluster < 0 || cluster >= k) throw new ArgumentOutOfRangeException(nameof(cluster), $"cluster must be in 0..{k - 1}; got {cluster}.");
@@ -132,6 +150,44 @@ public sealed class GradCeam
     }
 
     /// <summary>
+    /// ∂L/∂A for every cluster at once, [K, N, F, …]: the activations of a chunk of samples are repeated K times along the
+    /// batch, block c carries cluster c's loss (<see cref="CodeLossAllClusters"/>), and one backward pass through the tail
+    /// gives every block its own gradient (samples and blocks are independent; BatchNorm is in inference mode).
+    /// Equal to stacking <see cref="LossGradient"/> over c, with one autograd pass per chunk instead of K.
+    /// </summary>
+    public Tensor LossGradientAllClusters(Tensor a)
+    {
+        int k = K;
+        long n = a.shape[0], chunk = Math.Max(1, BatchSize / k);
+        var parts = new List<Tensor>();
+        for (long s = 0; s < n; s += chunk)
+        {
+            using var scope = NewDisposeScope();
+            long len = Math.Min(chunk, n - s);
+            var ab = a.narrow(0, s, len).detach();
+            var rep = ab.unsqueeze(0).expand([k, .. ab.shape]).reshape([k * len, .. ab.shape[1..]]).contiguous().requires_grad_(true);
+            using var enable = enable_grad();
+            var z = Model.Tail(rep);
+            var loss = CodeLossAllClusters(z.reshape(k, len, z.shape[1]), Centroids.to(z.device)).sum();
+            var g = autograd.grad([loss], [rep])[0];
+            parts.Add(g.detach().reshape([k, len, .. ab.shape[1..]]).MoveToOuterDisposeScope());
+        }
+        var grad = cat(parts, 1);
+        foreach (var p in parts) p.Dispose();
+        return grad;
+    }
+
+    /// <summary>Channel weights of every cluster, [K, N, F] (<see cref="ChannelWeights"/> for c = 0..K−1, from one backward pass per chunk).</summary>
+    public Tensor ChannelWeightsAllClusters(Tensor a)
+    {
+        using var scope = NewDisposeScope();
+        var g = LossGradientAllClusters(a);
+        var axes = Enumerable.Range(3, (int)g.dim() - 3).Select(i => (long)i).ToArray();
+        var w = Variant == GradCeamVariant.Official ? 2 * g.sum(axes) : g.mean(axes);
+        return w.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// Channel weights W [N, F] for <paramref name="cluster"/> at activations <paramref name="a"/>: official 2·Σ_{positions} ∂L/∂A^k
     /// (GradCam.py:206-208), paper (1/D)·Σ_{positions} ∂L/∂A^k (Eq. 9).
     /// </summary>
@@ -169,6 +225,23 @@ public sealed class GradCeam
         var a = Activations(x);
         var w = ChannelWeights(a, cluster);
         return Postprocess(Cam(a, w, Variant), Model.InputShape).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Heatmaps of <paramref name="x"/> for every cluster, [K, N, H, W] or [K, N, T]: entry [c] equals
+    /// <see cref="Heatmaps"/>(x, c). The activations are computed once and the channel weights of all clusters come from
+    /// one backward pass per chunk (<see cref="ChannelWeightsAllClusters"/>), instead of K forward and K backward passes.
+    /// </summary>
+    public Tensor HeatmapsAllClusters(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var a = Activations(x);
+        var w = ChannelWeightsAllClusters(a);                                  // [K, N, F]
+        if (Variant == GradCeamVariant.Paper) w = nn.functional.relu(w);      // Eq. 10
+        for (long i = 2; i < a.dim(); i++) w = w.unsqueeze(-1);
+        var cam = (a.unsqueeze(0) * w).sum([2]);                             // [K, N, …spatial]
+        var h = Postprocess(cam.flatten(0, 1), Model.InputShape);
+        return h.reshape([K, x.shape[0], .. h.shape[1..]]).MoveToOuterDisposeScope();
     }
 
     /// <summary>Resize a raw cam [N, …spatial] to the input's spatial size and min-max it per sample.</summary>

@@ -114,7 +114,7 @@ public class FetchTests
     public void CatalogIsComplete()
     {
         string[] required = ["wine", "iris", "breast-cancer", "digits", "letter", "shuttle", "titanic", "fashion-mnist", "mnist-10k",
-            "glass", "vehicle", "vowel", "ionosphere", "sonar", "satellite", "pima", "bank"];
+            "glass", "vehicle", "vowel", "ionosphere", "sonar", "satellite", "pima", "bank", "cbf", "synthetic-control", "two-patterns"];
         var ids = DatasetCatalog.All.Select(d => d.Id).ToArray();
         foreach (var id in required) Assert.Contains(id, ids);
         Assert.Equal(ids.Length, ids.Distinct().Count());
@@ -122,6 +122,15 @@ public class FetchTests
         {
             Assert.False(string.IsNullOrWhiteSpace(d.Title + d.Licence), d.Id);
             Assert.NotEmpty(d.Papers);
+            if (d.Generator is not null)
+            {   // generated in code: nothing to fetch; the real set's files keep their canonical address and checksum
+                Assert.Empty(d.Files); Assert.Empty(d.Sources);
+                Assert.Contains(d.Generator.Kind, Workbench.Datasets.Synthetic.SyntheticSeries.Ids);
+                Assert.Contains("Generated with Datasets.Load", d.Notes ?? "");
+                Assert.NotEmpty(d.ReferenceFiles);
+                foreach (var f in d.ReferenceFiles) { Assert.Matches("^[0-9a-f]{64}$", f.Sha256); Assert.StartsWith("https://", f.Url); }
+                continue;
+            }
             Assert.NotEmpty(d.Files);
             foreach (var f in d.Files) Assert.Matches("^[0-9a-f]{64}$", f.Sha256);
             // the canonical address first, then at least one package source; every source knows every file. A dataset

@@ -60,6 +60,30 @@ public class SyntheticSeriesTests
         Assert.Throws<ArgumentException>(() => SyntheticSeries.Generate("trace", 10, 10));
     }
 
+    [Theory]
+    [InlineData("cbf", 30, 900, 128, 3)]
+    [InlineData("synthetic-control", 300, 300, 60, 6)]
+    [InlineData("two-patterns", 1000, 4000, 128, 4)]
+    public void CatalogGeneratorsLoadThroughDatasetLoad(string id, int nTrain, int nTest, int T, int k)
+    {
+        var ds = Workbench.Datasets.Dataset.Load(id, seed: 3);
+        Assert.Equal(nTrain + nTest, ds.Count);
+        Assert.Equal(T, ds.FeatureCount);
+        Assert.Equal(k, ds.LabelNames.Length);
+        var s = SyntheticSeries.Generate(id, nTrain, nTest, seed: 3);
+        var test = ds.Where("split", "test");
+        Assert.Equal(s.XTest.to_type(ScalarType.Float64).data<double>().ToArray(), test.Features().data<double>().ToArray());
+        Assert.Equal(s.YTest.data<long>().ToArray(), test.Labels);
+        Assert.Equal(s.YTrain.data<long>().ToArray(), ds.Where("split", "train").Labels);
+        Assert.Equal(s.ClassNames, ds.LabelNames);
+        // seeded: the same seed gives the same series, another seed others
+        Assert.Equal(ds.Features().data<double>().ToArray(), Workbench.Datasets.Dataset.Load(id, seed: 3).Features().data<double>().ToArray());
+        Assert.NotEqual(ds.Features().data<double>().ToArray(), Workbench.Datasets.Dataset.Load(id, seed: 4).Features().data<double>().ToArray());
+        // nothing to fetch, also offline
+        Assert.True(Workbench.Datasets.Datasets.IsCached(id));
+        Assert.Equal("generated in code", Workbench.Datasets.Datasets.Fetch(id)[0].Source);
+    }
+
     [Fact]
     public void TwoPatternsStepsHaveTheirClassDirection()
     {

@@ -207,6 +207,54 @@ public class GradCeamTests
         Assert.All(res.Ratios, r => Assert.Equal(1.0, r));
     }
 
+    [Theory]
+    [InlineData(1, GradCeamVariant.Official)]
+    [InlineData(2, GradCeamVariant.Official)]
+    [InlineData(1, GradCeamVariant.Paper)]
+    [InlineData(2, GradCeamVariant.Paper)]
+    public void AllClustersInOnePassEqualOneClusterAtATime(int dims, GradCeamVariant variant)
+    {
+        IConvAutoencoder model = dims == 1 ? SmallResNet() : SmallCae();
+        var g = Workbench.Compute.Seeds.Generator(11);
+        var x = dims == 1 ? randn([7, 1, 16], dtype: ScalarType.Float64, generator: g) : rand([7, 1, 12, 12], dtype: ScalarType.Float64, generator: g);
+        Tensor z; using (no_grad()) z = model.Encode(x);
+        var mu = z.index_select(0, tensor(new long[] { 0, 3, 5, 6 })) + 0.01 * randn([4, z.shape[1]], dtype: ScalarType.Float64, generator: g);
+        // batch size 5 with K = 4: chunks of one sample, so the chunking and the concatenation are exercised
+        var cam = new GradCeam(model, mu, variant, batchSize: 5);
+        var zb = z.unsqueeze(0).expand(4, -1, -1) + 0.1 * randn([4, 7, z.shape[1]], dtype: ScalarType.Float64, generator: g);
+        var lossAll = GradCeam.CodeLossAllClusters(zb, mu);
+        var a = cam.Activations(x);
+        var wAll = cam.ChannelWeightsAllClusters(a);
+        var hAll = cam.HeatmapsAllClusters(x);
+        Assert.Equal(new long[] { 4, 7 }.Concat(model.InputShape.Skip(1)).ToArray(), hAll.shape);
+        for (int c = 0; c < 4; c++)
+        {
+            Close(D(GradCeam.CodeLoss(zb[c], mu, c)), D(lossAll[c]), 1e-12, 1e-9);
+            Close(D(cam.ChannelWeights(a, c)), D(wAll[c]), 1e-9, 1e-9);
+            Close(D(cam.Heatmaps(x, c)), D(hAll[c]), 1e-9, 1e-9);
+        }
+        // the clusters' maps differ, so the comparison above is not between copies of one map
+        Assert.True((hAll[0] - hAll[1]).abs().max().ToDouble() > 1e-3);
+        Assert.Throws<ArgumentException>(() => GradCeam.CodeLossAllClusters(zb[0], mu));
+    }
+
+    [Fact]
+    public void OtherClusterBaselineAveragesTheOtherClustersWeights()
+    {
+        var model = SmallResNet();
+        var g = Workbench.Compute.Seeds.Generator(12);
+        var x = randn([40, 1, 16], dtype: ScalarType.Float64, generator: g);
+        Tensor z; using (no_grad()) z = model.Encode(x);
+        var km = new Workbench.Clustering.KMeans(3, nInit: 5, seed: 0).Fit(z);
+        var cam = new GradCeam(model, km.Centroids);
+        var all = cam.ChannelWeightsAllClusters(cam.Activations(x));
+        var perWeights = Enumerable.Range(0, 3).Select(j => DiscriminationTest.Run(cam, x, (i, w) => all[j]).After).ToArray();
+        var baseline = DiscriminationTest.OtherClusterBaseline(cam, x);
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(Enumerable.Range(0, 3).Where(j => j != i).Average(j => perWeights[j][i]), baseline.After[i], 12);
+        Assert.Equal(DiscriminationTest.Run(cam, x).Before, baseline.Before);
+    }
+
     [Fact]
     public void SmoothingMatchesTheCodeLoop()
     {
@@ -247,6 +295,10 @@ public class GradCeamTests
         var ak = new Workbench.Clustering.AutoencoderKMeans(() => new ResNetAutoencoder1D(16, filters: [2, 2, 2]), k: 5, epochs: 0);
         var e4 = Assert.Throws<ArgumentException>(() => ak.Fit(zeros(3, 16)));
         Assert.Contains("K = 5", e4.Message);
+        // K larger than the test split the clusters are fitted on (the official protocol clusters the test codes)
+        var ak2 = new Workbench.Clustering.AutoencoderKMeans(() => new ResNetAutoencoder1D(16, filters: [2, 2, 2]), k: 3, epochs: 0).Fit(randn(6, 16));
+        var e5 = Assert.Throws<ArgumentException>(() => ak2.FitClusters(randn(2, 16)));
+        Assert.Contains("K = 3", e5.Message);
         var tiny = new GradCeam(new TinyNet(), tensor(new double[,] { { 0.6, 0.4 }, { 0.2, 0.9 }, { 1, 0 } }));
         Assert.Throws<ArgumentException>(() => DiscriminationTest.Run(tiny, zeros(2, 1, 4, dtype: ScalarType.Float64)));
     }

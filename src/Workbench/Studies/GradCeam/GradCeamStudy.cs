@@ -162,7 +162,8 @@ public static class GradCeamStudy
         using var scope = NewDisposeScope();
         var one = image.reshape([1, .. cam.Model.InputShape]);
         var images = new Tensor[1, cam.K]; var heats = new Tensor[1, cam.K];
-        for (int c = 0; c < cam.K; c++) { images[0, c] = one[0, 0]; heats[0, c] = cam.Heatmaps(one, c)[0]; }
+        var all = cam.HeatmapsAllClusters(one);   // [K, 1, H, W]
+        for (int c = 0; c < cam.K; c++) { images[0, c] = one[0, 0]; heats[0, c] = all[c, 0]; }
         return Tiles(images, heats, Enumerable.Range(0, cam.K).Select(c => $"{c}").ToArray(), ["image"], title,
             "cluster whose Grad-CeAM is shown", "", "Grad-CeAM (min–max per map)", 120);
     }
@@ -242,6 +243,40 @@ public static class GradCeamStudy
             panels.Add(null);
         }
         return Plots.HeatSeries(panels, title, count + 1, "time step", "z-normalised value", "Grad-CeAM of own cluster (per series min–max)");
+    }
+
+    /// <summary>
+    /// Fig. 10 layout for two models of the same data (e.g. the best- and the worst-NMI seed): the same test series, the first
+    /// <paramref name="perClass"/> of each class of <paramref name="s"/>, one row each; columns are model A's Grad-CeAM
+    /// for the series' own cluster and for the other cluster(s), then model B's (keep <paramref name="nameA"/> and <paramref name="nameB"/>
+    /// short: they head every panel; put the models' details in <paramref name="title"/>). Heatmaps are smoothed as the code plots them.
+    /// </summary>
+    public static GenericChart CompareModels(SeriesSplit s, AutoencoderKMeans a, string nameA, AutoencoderKMeans b, string nameB, string title, int perClass = 2)
+    {
+        if (a.K != b.K) throw new ArgumentException($"Both models must have the same K; got {a.K} and {b.K}.");
+        if (a.Labels.shape[0] != s.XTest.shape[0] || b.Labels.shape[0] != s.XTest.shape[0])
+            throw new ArgumentException("Both models' clusters must have been fitted on the test split of s (FitClusters(s.XTest)).");
+        using var scope = NewDisposeScope();
+        var y = s.YTest.data<long>().ToArray();
+        var pick = Enumerable.Range(0, s.ClassCount).SelectMany(c => Enumerable.Range(0, y.Length).Where(i => y[i] == c).Take(perClass)).Select(i => (long)i).ToArray();
+        var x = s.XTest.index_select(0, tensor(pick));
+        var heats = new[] { a, b }.Select(m =>
+        {
+            var all = new Explanation.GradCeam(m.Model, m.Centroids).HeatmapsAllClusters(x.unsqueeze(1));   // [K, n, T]
+            return Explanation.GradCeam.SmoothSeries(all.flatten(0, 1)).reshape(all.shape);
+        }).ToArray();
+        var labA = a.Labels.index_select(0, tensor(pick)).data<long>().ToArray();
+        var labB = b.Labels.index_select(0, tensor(pick)).data<long>().ToArray();
+        var panels = new List<HeatSeriesPanel?>();
+        for (int j = 0; j < pick.Length; j++)
+            foreach (var (m, name, lab, h) in new[] { (a, nameA, labA, heats[0]), (b, nameB, labB, heats[1]) })
+            {
+                int own = (int)lab[j];
+                panels.Add(Panel($"{s.ClassNames[y[pick[j]]]} #{pick[j]} · {name}: own c{own}", x[j], h[own, j]));
+                foreach (int c in Enumerable.Range(0, m.K).Where(c => c != own))
+                    panels.Add(Panel($"{name}: other c{c}", x[j], h[c, j]));
+            }
+        return Plots.HeatSeries(panels, title, 2 * a.K, "time step", "z-normalised value", "Grad-CeAM (per series min–max)", cellWidth: 320, cellHeight: 190);
     }
 
     /// <summary>Summary row of Table I: median, mean, min and max of after/before over the clusters.</summary>
