@@ -158,7 +158,7 @@ public class IdcTests(ITestOutputHelper output)
         var constant = data.X.clone(); constant[.., 5] = 1.0;
         Assert.Contains("zero-variance", Assert.Throws<ArgumentException>(() => Synthetic(5).Fit(constant)).Message);
         var nan = data.X.clone(); nan[3, 1] = double.NaN;
-        Assert.Throws<ArgumentException>(() => Synthetic(5).Fit(nan));
+        Assert.Contains("NaN or infinite value at row 3, column 1", Assert.Throws<ArgumentException>(() => Synthetic(5).Fit(nan)).Message);
         Assert.Contains("at least 4 rows", Assert.Throws<ArgumentException>(() => Synthetic(5).Fit(data.X[..3])).Message);
         var smallBatch = new Idc(4, new[] { 10 }, 8, 16, 2, 16, epochs: 10, pretrainEpochs: 1, gateEpochs: 3, globalGateEpoch: 5, batchSize: 3);
         Assert.Contains("smaller than K", Assert.Throws<ArgumentException>(() => smallBatch.Fit(data.X)).Message);

@@ -21,8 +21,9 @@ public static class IdcImages
     /// <summary>Class counts of the 60,000 Fashion-MNIST training images (6,000 of each class).</summary>
     public static readonly int[] FashionTrainClassCounts = Enumerable.Repeat(6000, 10).ToArray();
 
-    /// <summary>Fashion-MNIST class names, by label.</summary>
-    public static readonly string[] FashionClassNames = { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot" };
+    /// <summary>Short Fashion-MNIST class names for figure titles, by label (T-shirt/top, Trouser, Pullover, Dress, Coat,
+    /// Sandal, Shirt, Sneaker, Bag, Ankle boot).</summary>
+    public static readonly string[] FashionClassNames = { "T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot" };
 
     /// <summary>
     /// The Fashion-MNIST training split (Debian <c>dataset-fashion-mnist</c>, the paper's FashionMNIST-60K) as rows [N,784]
