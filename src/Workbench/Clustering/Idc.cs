@@ -161,6 +161,9 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
     /// <summary>Training labels recorded every <see cref="EvalEvery"/> head epochs (epoch, labels [N]); the code's
     /// "best over epochs" ACC picks among these with the true labels (an oracle).</summary>
     public IReadOnlyList<(int Epoch, Tensor Labels)> LabelHistory { get; private set; } = Array.Empty<(int, Tensor)>();
+    /// <summary>Wall and process CPU seconds of each epoch of the last trained (not cached) fit, in the order of
+    /// <see cref="History"/>; the stage-2 clocks exclude the label recording (for <c>workbench bench idc</c>).</summary>
+    internal IReadOnlyList<(double Wall, double Cpu)> EpochSeconds { get; private set; } = Array.Empty<(double, double)>();
     /// <summary>The cached stage-2 embeddings of the training rows, [N,d].</summary>
     public Tensor Embeddings { get; private set; } = null!;
 
@@ -196,6 +199,8 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
         if (cacheFile is not null && TryLoadCache(cacheFile, x)) return;
 
         var history = new List<IdcEpoch>();
+        var seconds = new List<(double, double)>();
+        var clock = new EpochClock();
         double noise = StochasticGates.NoiseStd(Gates);
         using var bar = Progress.Start($"IDC K={K} D={d}", Epochs);
 
@@ -225,6 +230,7 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
                     opt.step();
                 }
                 history.Add(new IdcEpoch(e, 1, lossSum / batches, beta, openSum / batches));
+                seconds.Add(clock.Lap());
                 bar.Report(e + 1, $"stage 1, epoch {e}: loss {lossSum / batches:F4}, open gates {openSum / batches:F1}");
             }
         }
@@ -234,6 +240,7 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
         // whereas the code's stage-2 forwards (train mode, on x ⊙ z only) normalise with x ⊙ z statistics.
         Autoencoder.eval(); GatingNet.eval();
         var (zAll, hAll) = CacheEmbeddings(x, recalibrate: true);
+        clock.Lap();
 
         // Stage 2 (TE:229-244, 384-390): head on the compression loss; from E_gg the global gates + auxiliary CE.
         var labels = new List<(int, Tensor)>();
@@ -279,10 +286,12 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
                     cl.Dispose(); idx.Dispose();
                 }
                 history.Add(new IdcEpoch(e, 2, lossSum / batches, LambdaLocal, double.NaN));
+                seconds.Add(clock.Lap());
                 int headEpoch = e - GateEpochs;
                 if (headEpoch % EvalEvery == 0 || e == Epochs - 1)
                     labels.Add((e, HeadLabels(hAll).MoveToOuterDisposeScope()));
                 bar.Report(e + 1, $"stage 2, epoch {e}: compression {lossSum / batches:F4}");
+                clock.Lap();
             }
         }
         Head.eval(); Auxiliary.eval();
@@ -290,6 +299,7 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
         Labels = labels[^1].Item2;
         LabelHistory = labels;
         History = history;
+        EpochSeconds = seconds;
         if (cacheFile is not null) SaveCache(cacheFile);
     }
 

@@ -16,7 +16,16 @@ public static class CodingRate
     {
         long m = a.shape[0], n = a.shape[1];
         bool rows = rowSide ?? m <= n;                     // m×m: A Aᵀ ; n×n: Aᵀ A
-        var gram = rows ? a.matmul(a.t()) : a.t().matmul(a);
+        Tensor gram;
+        if (a.requires_grad)
+        {
+            // One product instead of two in the backward pass: the Gram matrix G = A·A_detachedᵀ (value exact) carries the
+            // gradient through its first factor only, dA = ∂L/∂G·A, and doubling it (2h − h.detach(), exact in floating point)
+            // gives (∂L/∂G + ∂L/∂Gᵀ)·A, the true gradient, because ∂logdet(I + λG)/∂G = λ(I + λG)⁻¹ is symmetric.
+            var half = rows ? a.matmul(a.detach().t()) : a.t().matmul(a.detach());
+            gram = 2 * half - half.detach();
+        }
+        else gram = rows ? a.matmul(a.t()) : a.t().matmul(a);
         var id = eye(gram.shape[0], dtype: a.dtype, device: a.device);
         return linalg.slogdet(id + lambda * gram).Item2;
     }

