@@ -47,8 +47,16 @@ public sealed class ThresholdTree
 
     int DepthOf(int node) => _feature[node] < 0 ? 0 : 1 + Math.Max(DepthOf(_left[node]), DepthOf(_right[node]));
 
-    /// <summary>Leaf cluster of each row of <paramref name="x"/> [N,D], [N] int64; one vectorised step per tree level.</summary>
+    /// <summary>Leaf cluster of each row of <paramref name="x"/> [N,D], [N] int64.</summary>
     public Tensor Predict(Tensor x, Device? device = null)
+    {
+        using var scope = NewDisposeScope();
+        var at = Apply(x, device);
+        return tensor(_leaf.ToArray(), device: at.device).index_select(0, at).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Leaf node reached by each row of <paramref name="x"/> [N,D], [N] int64 (scikit-learn's <c>apply</c>); one vectorised step per tree level.</summary>
+    public Tensor Apply(Tensor x, Device? device = null)
     {
         using var scope = NewDisposeScope();
         var dev = Devices.Resolve(device);
@@ -65,8 +73,7 @@ public sealed class ThresholdTree
             var value = xd.gather(1, feature.index_select(0, at).unsqueeze(1)).squeeze(1);
             at = where(value.le(threshold.index_select(0, at)), left.index_select(0, at), right.index_select(0, at));
         }
-        var cluster = tensor(_leaf.ToArray(), device: dev);
-        return cluster.index_select(0, at).MoveToOuterDisposeScope();
+        return at.MoveToOuterDisposeScope();
     }
 
     /// <summary>The tree as indented rules, e.g. <c>x3 ≤ 0.5</c> / <c>→ cluster 2</c>; feature names optional.</summary>

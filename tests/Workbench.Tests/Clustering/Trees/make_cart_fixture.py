@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """Writes CartSklearnFixture.cs: scikit-learn's DecisionTreeClassifier (gini, max_depth 2/5/7, other defaults) on a
-seeded data set, recorded for CartTests (run: /usr/bin/python3 make_cart_fixture.py > CartSklearnFixture.cs)."""
+seeded data set, recorded for CartTests (run: /usr/bin/python3 make_cart_fixture.py > CartSklearnFixture.cs).
+scikit-learn visits the features in a random order (random_state), which decides exact ties between features (common in
+small deep nodes), so the predictions of every distinct tree over random_state 0..49 are recorded."""
 import numpy as np, sklearn
 from sklearn.tree import DecisionTreeClassifier
 
@@ -25,9 +27,16 @@ print(f"    public static readonly float[] X = {{ {arr(x)} }};")
 print(f"    public static readonly long[] Y = {{ {arr(y)} }};")
 print(f"    public static readonly float[] XTest = {{ {arr(xt)} }};")
 for depth in (2, 5, 7):
-    t = DecisionTreeClassifier(max_depth=depth, random_state=0).fit(x, y)
-    print(f"    public static readonly long[] Train{depth} = {{ {arr(t.predict(x))} }};")
-    print(f"    public static readonly long[] Test{depth} = {{ {arr(t.predict(xt))} }};")
+    trees = [DecisionTreeClassifier(max_depth=depth, random_state=rs).fit(x, y) for rs in range(50)]
+    seen = {}
+    for u in trees:
+        seen.setdefault((tuple(u.predict(x)), tuple(u.predict(xt))), u)
+    print(f"    // {len(seen)} distinct trees over random_state 0..49")
+    print(f"    public static readonly long[][] Train{depth} = {{ {', '.join('new long[] { ' + arr(np.array(a)) + ' }' for a, _ in seen)} }};")
+    print(f"    public static readonly long[][] Test{depth} = {{ {', '.join('new long[] { ' + arr(np.array(b)) + ' }' for _, b in seen)} }};")
+    t = trees[0]
+    leaf_gini = sorted({round(float(sum(u.tree_.impurity[i] * u.tree_.n_node_samples[i] for i in range(u.tree_.node_count) if u.tree_.children_left[i] < 0)), 9) for u in trees})
+    print(f"    public static readonly double[] LeafGini{depth} = {{ {', '.join(repr(v) for v in leaf_gini)} }};")
     print(f"    public const int Nodes{depth} = {t.tree_.node_count}, Leaves{depth} = {t.get_n_leaves()}, Depth{depth} = {t.get_depth()};")
     print(f"    public const int RootFeature{depth} = {t.tree_.feature[0]};")
     print(f"    public const double RootThreshold{depth} = {t.tree_.threshold[0]!r};")
