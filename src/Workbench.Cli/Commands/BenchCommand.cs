@@ -29,6 +29,7 @@ static class BenchCommand
         BenchModelsCommand.AddTo(bench);
         BenchNeonEvaluateCommand.AddTo(bench);
         BenchNeonDeepCommand.AddTo(bench);
+        BenchNeurCamCommand.AddTo(bench);
         return bench;
     }
 }

@@ -19,7 +19,7 @@ namespace Workbench.Additive;
 /// Defaults are the official code's (hidden [128,128], 64 bases, 5000 epochs, batch 512, Adam 2e-3, m = 1.05,
 /// warm-up/anneal ratios 0.4/0.1/0.1, T_min = 1e-5, γ = 1, log-scale annealing, soft-means centroid init).
 /// </summary>
-public sealed class NeurCam : Clusterer<NeurCam>, ISoftClusterer
+public sealed partial class NeurCam : Clusterer<NeurCam>, ISoftClusterer
 {
     /// <param name="k">number of clusters K</param>
     /// <param name="singleChannels">C; −1 means C = D (the paper's tabular setting)</param>
@@ -207,12 +207,12 @@ public sealed class NeurCam : Clusterer<NeurCam>, ISoftClusterer
             if (pairOpt is not null && pairLocked is null) opts.Add(pairOpt);
             var (loss, kl) = TrainEpoch(net, centroids, xs, rep, tSingle, tPair, singleLocked, pairLocked, frozen, phase, opts, gen);
             epoch++;
-            double lr = plateau.Step(loss + (phase == NeurCamPhase.Warmup ? 0 : KlWeight * kl));
+            double lr = plateau.Step(loss);   // on the epoch clustering loss, as the refactored official code (`neurcam/model.py`, _train_epoch)
             foreach (var o in new[] { funcOpt, singleOpt, pairOpt }) if (o is not null) SetLearningRate(o, lr);
             history.Add(new NeurCamEpoch(epoch, phase, loss, kl, tSingle, tPair, lr));
             phaseEpochs[phase] = phaseEpochs.GetValueOrDefault(phase) + 1;
             bar.Report(epoch, $"{phase}: loss {loss:G5}, KL {kl:G3}, T {tSingle:G3}/{tPair:G3}");
-            return loss + (phase == NeurCamPhase.Warmup ? 0 : KlWeight * kl);
+            return loss;   // early stopping on the clustering loss, as the refactored official code's _train_phase
         }
         void RunWithEarlyStop(NeurCamPhase phase, int maxEpochs)
         {
