@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using TorchSharp;
@@ -39,9 +38,7 @@ public static class NeurCamBenchmark
         output.WriteLine($"NeurCAM warm-up epoch: Letter {rows}×{d}, K = {set.K}, C = {d}, hidden [{string.Join(",", hidden)}], {bases} bases, batch {batch}, " +
                          $"x̃ = PCA-8, Adam 5e-3; {epochs} timed epochs after 1; {torch.get_num_threads()} threads; load average {BenchmarkPeer.LoadAverage()}");
         var model = new NeurCam(set.K, hidden: hidden, bases: bases, epochs: 100, batchSize: batch, learningRate: 5e-3, seed: 0, device: CPU);
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        var (seconds, loss) = model.TimeWarmupEpochs(xs, rep, epochs);
-        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        var (seconds, cpu, loss) = model.TimeWarmupEpochs(xs, rep, epochs);
         double ours = epochs / seconds;
         var table = new List<string[]> { new[] { "Workbench NeurCam (TorchSharp 0.107, libtorch 2.10)", F(seconds, "F2"), F(cpu, "F2"), F(ours, "F2"), F(loss, "F4") } };
         double ratio = double.NaN;
