@@ -30,6 +30,7 @@ static class BenchCommand
         BenchNeonEvaluateCommand.AddTo(bench);
         BenchNeonDeepCommand.AddTo(bench);
         BenchIdcCommand.AddTo(bench);
+        BenchNeurCamCommand.AddTo(bench);
         return bench;
     }
 }

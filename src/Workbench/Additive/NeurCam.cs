@@ -19,7 +19,7 @@ namespace Workbench.Additive;
 /// Defaults are the official code's (hidden [128,128], 64 bases, 5000 epochs, batch 512, Adam 2e-3, m = 1.05,
 /// warm-up/anneal ratios 0.4/0.1/0.1, T_min = 1e-5, γ = 1, log-scale annealing, soft-means centroid init).
 /// </summary>
-public sealed class NeurCam : Clusterer<NeurCam>, ISoftClusterer
+public sealed partial class NeurCam : Clusterer<NeurCam>, ISoftClusterer
 {
     /// <param name="k">number of clusters K</param>
     /// <param name="singleChannels">C; −1 means C = D (the paper's tabular setting)</param>
@@ -70,9 +70,22 @@ public sealed class NeurCam : Clusterer<NeurCam>, ISoftClusterer
         Schedule = schedule; Init = init; Patience = patience; LrPatience = lrPatience;
     }
 
-    /// <summary>The paper's architecture and budget (official code defaults), for a GPU: C = D, 5000 epochs, [128,128], 64 bases.</summary>
-    public static NeurCam Paper(int k, int pairChannels = 0, double m = 1.05, long seed = 42, Device? device = null) =>
-        new(k, -1, pairChannels, new[] { 128, 128 }, 64, m, 5000, 512, 2e-3, seed: seed, device: device);
+    /// <summary>
+    /// The paper's settings, for a GPU (NeurCAM §4 and the official code's defaults): hidden [128,128], 64 bases, 5000
+    /// epochs, batch 512, Adam 2e-3, warm-up/anneal ratios 0.4/0.1/0.1, T_min 1e-5, γ = 1, log-scale annealing and the
+    /// paper's mini-batch k-means centroid initialisation (§3.4; the code's default is soft means). Tabular (Table 1):
+    /// C = D (<paramref name="singleChannels"/> −1), P = D for Neur2CAM, m = 1.05; text (Table 2): C = P = 128, m = 1.025.
+    /// </summary>
+    /// <param name="k">number of clusters</param>
+    /// <param name="singleChannels">C (−1: one per feature)</param>
+    /// <param name="pairChannels">P (0: NeurCAM; D on tabular or 128 on text: Neur2CAM)</param>
+    /// <param name="m">fuzzifier (1.05 tabular, 1.025 text)</param>
+    /// <param name="init">centroid initialisation (paper: mini-batch k-means)</param>
+    /// <param name="seed">seed (the paper keeps the lowest-inertia run of 5 seeds)</param>
+    /// <param name="device">device (a GPU: the full budget takes hours per run on a CPU)</param>
+    public static NeurCam Paper(int k, int singleChannels = -1, int pairChannels = 0, double m = 1.05, CentroidInit init = CentroidInit.MiniBatchKMeans,
+        long seed = 42, Device? device = null) =>
+        new(k, singleChannels, pairChannels, new[] { 128, 128 }, 64, m, 5000, 512, 2e-3, init: init, seed: seed, device: device);
 
     // Hyperparameters
     /// <summary>C (−1: one channel per feature).</summary>
@@ -207,12 +220,12 @@ public sealed class NeurCam : Clusterer<NeurCam>, ISoftClusterer
             if (pairOpt is not null && pairLocked is null) opts.Add(pairOpt);
             var (loss, kl) = TrainEpoch(net, centroids, xs, rep, tSingle, tPair, singleLocked, pairLocked, frozen, phase, opts, gen);
             epoch++;
-            double lr = plateau.Step(loss + (phase == NeurCamPhase.Warmup ? 0 : KlWeight * kl));
+            double lr = plateau.Step(loss);   // on the epoch clustering loss, as the refactored official code (`neurcam/model.py`, _train_epoch)
             foreach (var o in new[] { funcOpt, singleOpt, pairOpt }) if (o is not null) SetLearningRate(o, lr);
             history.Add(new NeurCamEpoch(epoch, phase, loss, kl, tSingle, tPair, lr));
             phaseEpochs[phase] = phaseEpochs.GetValueOrDefault(phase) + 1;
             bar.Report(epoch, $"{phase}: loss {loss:G5}, KL {kl:G3}, T {tSingle:G3}/{tPair:G3}");
-            return loss + (phase == NeurCamPhase.Warmup ? 0 : KlWeight * kl);
+            return loss;   // early stopping on the clustering loss, as the refactored official code's _train_phase
         }
         void RunWithEarlyStop(NeurCamPhase phase, int maxEpochs)
         {

@@ -104,6 +104,18 @@ public class NeurCamTests
     }
 
     [Fact]
+    public void PaperPresetHoldsThePapersSettings()
+    {
+        var p = NeurCam.Paper(26, pairChannels: 16);
+        Assert.Equal(new[] { 128, 128 }, p.Hidden);
+        Assert.Equal((-1, 16, 64, 1.05, 5000, 512, 2e-3), (p.SingleChannels, p.PairChannels, p.Bases, p.M, p.Epochs, p.BatchSize, p.LearningRate));
+        Assert.Equal((0.4, 0.1, 0.1, 1e-5, 1.0, true), (p.WarmupRatio, p.SingleAnnealRatio, p.PairAnnealRatio, p.MinTemperature, p.KlWeight, p.ClusteringLossAfterWarmup));
+        Assert.Equal((AnnealSchedule.LogScale, CentroidInit.MiniBatchKMeans, 100, 50), (p.Schedule, p.Init, p.Patience, p.LrPatience));
+        var text = NeurCam.Paper(7, singleChannels: 128, pairChannels: 128, m: 1.025);
+        Assert.Equal((128, 128, 1.025), (text.SingleChannels, text.PairChannels, text.M));
+    }
+
+    [Fact]
     public void BadInputGetsClearErrors()
     {
         var g = new Generator(1);

@@ -17,7 +17,7 @@ public class ContractTests
     public static IEnumerable<object[]> Clusterers() => new[]
     {
         new object[] { "kmeans" }, new object[] { "soft" }, new object[] { "kernel" }, new object[] { "activation" },
-        new object[] { "minibatch" },
+        new object[] { "minibatch" }, new object[] { "imm" }, new object[] { "cart" },
     };
 
     static IClusterer Make(string name) => name switch
@@ -26,6 +26,8 @@ public class ContractTests
         "soft" => new SoftKMeans(3, stiffness: 1.0, nInit: 3, seed: 1),
         "kernel" => new KernelKMeans(3, supportPerCluster: 2, maxIter: 5, nInit: 3, seed: 1),
         "minibatch" => new MiniBatchKMeans(3, batchSize: 16, maxIter: 20, nInit: 2, seed: 1),
+        "imm" => new Workbench.Clustering.Trees.ImmTree(3, nInit: 2, seed: 1),
+        "cart" => new Workbench.Clustering.Trees.CartTree(3, maxDepth: 3, nInit: 2, seed: 1),
         _ => new ActivationClustering(AbsNetwork()),
     };
 

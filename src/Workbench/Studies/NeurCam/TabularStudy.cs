@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Workbench.Evaluation;
+using Workbench.Reporting;
 using static TorchSharp.torch;
 
 namespace Workbench.Studies.NeurCam;
@@ -34,6 +36,28 @@ public static class TabularStudy
     }
 
     /// <summary>
+    /// <see cref="Best"/> with the kept row cached under <c>artifacts/cache/neurcam-study/</c> by <paramref name="config"/>
+    /// (everything that decides the result: set, rows, representation, method settings, seeds), so a rerun of a notebook
+    /// gives the same numbers without retraining. <see cref="StudyRow.Seconds"/> is the time of the run that was cached.
+    /// </summary>
+    public static StudyRow BestCached(string config, string dataset, string representation, string method, Tensor rep, Tensor truth, IEnumerable<long> seeds, Func<long, Tensor> fit)
+    {
+        var seedList = seeds.ToArray();
+        var key = string.Join("_", $"{config}-seeds{string.Join(".", seedList)}".Split(Path.GetInvalidFileNameChars().Append(' ').ToArray()));
+        var file = Artifacts.Path("cache", "neurcam-study", key + ".json");
+        if (File.Exists(file))
+        {
+            var cached = JsonSerializer.Deserialize<StudyRow>(File.ReadAllText(file));
+            if (cached is not null) return cached with { Dataset = dataset, Representation = representation, Method = method };
+        }
+        var row = Best(dataset, representation, method, rep, truth, seedList, fit);
+        var tmp = file + ".tmp";
+        File.WriteAllText(tmp, JsonSerializer.Serialize(row));
+        File.Move(tmp, file, overwrite: true);
+        return row;
+    }
+
+    /// <summary>
     /// Average rank of each method per metric over the (dataset, representation) groups: rank 1 is the best (highest
     /// ARI/NMI/ACC, lowest inertia), ties get the mean rank.
     /// </summary>
@@ -57,6 +81,37 @@ public static class TabularStudy
             }
         }
         return sums.ToDictionary(kv => kv.Key, kv => (kv.Value[0] / counts[kv.Key], kv.Value[1] / counts[kv.Key], kv.Value[2] / counts[kv.Key], kv.Value[3] / counts[kv.Key]));
+    }
+
+    /// <summary>
+    /// Average ranks as NeurCAM Table 1 computes them (digest §3, inferred from its rank sums): per dataset, ARI, NMI and ACC
+    /// rank all method×representation entries jointly; inertia ranks the methods within each representation (the
+    /// representations' inertias are not comparable). Keyed by (method, representation).
+    /// </summary>
+    public static IReadOnlyDictionary<(string Method, string Representation), (double Ari, double Nmi, double Acc, double Inertia)> JointRanks(IReadOnlyList<StudyRow> rows, Func<StudyRow, string> representationKind)
+    {
+        var acc = new Dictionary<(string, string), double[]>();
+        var count = new Dictionary<(string, string), int>();
+        foreach (var set in rows.GroupBy(r => r.Dataset))
+        {
+            var g = set.ToList();
+            var ext = new[] { Rank(g.Select(r => -r.Ari).ToArray()), Rank(g.Select(r => -r.Nmi).ToArray()), Rank(g.Select(r => -r.Acc).ToArray()) };
+            var iner = new double[g.Count];
+            foreach (var rep in g.Select((r, i) => (r, i)).GroupBy(t => representationKind(t.r)))
+            {
+                var idx = rep.Select(t => t.i).ToArray();
+                var rk = Rank(idx.Select(i => g[i].Inertia).ToArray());
+                for (int j = 0; j < idx.Length; j++) iner[idx[j]] = rk[j];
+            }
+            for (int i = 0; i < g.Count; i++)
+            {
+                var key = (g[i].Method, representationKind(g[i]));
+                var v = acc.TryGetValue(key, out var a) ? a : acc[key] = new double[4];
+                v[0] += ext[0][i]; v[1] += ext[1][i]; v[2] += ext[2][i]; v[3] += iner[i];
+                count[key] = count.GetValueOrDefault(key) + 1;
+            }
+        }
+        return acc.ToDictionary(kv => kv.Key, kv => (kv.Value[0] / count[kv.Key], kv.Value[1] / count[kv.Key], kv.Value[2] / count[kv.Key], kv.Value[3] / count[kv.Key]));
     }
 
     /// <summary>Ranks of <paramref name="values"/> (smallest = 1), ties averaged.</summary>
