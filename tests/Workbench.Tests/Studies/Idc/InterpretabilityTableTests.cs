@@ -13,7 +13,7 @@ public class InterpretabilityTableTests
     {
         var a = tensor(new float[] { 0.1f, -3, 2, 0, 5, -0.5f, 0.2f, 0.3f }).view(2, 4);
         var s = InterpretabilityTable.TopK(a, 2);
-        Assert.Equal(new float[] { 0, 1, 1, 0, 1, 0, 0, 1 }, s.data<float>().ToArray());
+        Assert.Equal(new float[] { 0, 1, 1, 0, 1, 1, 0, 0 }, s.data<float>().ToArray());
         Assert.Throws<ArgumentException>(() => InterpretabilityTable.TopK(a, 5));
         var nan = a.clone(); nan[0, 0] = float.NaN;
         Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => InterpretabilityTable.TopK(nan, 1)).Message);
