@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace Workbench.Studies.Idc;
 
 /// <summary>A gene-expression set of IDC Table 5 as rows: samples [N,D] z-scored per gene, labels, class names and counts,
-/// the number of imputed values and what was done to it.</summary>
-public sealed record BiologySet(string Name, Tensor X, long[] Labels, string[] ClassNames, int[] ClassCounts, int Imputed, string Note);
+/// the gene names [D], the number of imputed values and what was done to it.</summary>
+public sealed record BiologySet(string Name, Tensor X, long[] Labels, string[] ClassNames, int[] ClassCounts, string[] Genes, int Imputed, string Note);
 
 /// <summary>
 /// The biological datasets of IDC §6.4.4 (Table 5) that ship here: ALLAML (Golub et al. 1999, catalog <c>golub</c>, 7129
@@ -28,7 +28,7 @@ public static class BiologyData
         var ds = Dataset.Load("golub").WithLabel("ALL.AML");
         var x = ds.Features(ScalarType.Float64);
         Check("golub", x, 72, 7129);
-        var set = Build("ALLAML", x, ds.Labels, ds.LabelNames, 0, "7129 genes × 72 samples (train + test merged), z-scored per gene");
+        var set = Build("ALLAML", x, ds.Labels, ds.LabelNames, ds.FeatureNames, 0, "7129 genes × 72 samples (train + test merged), z-scored per gene");
         Expect(set, AllamlCounts);
         return set;
     }
@@ -59,7 +59,7 @@ public static class BiologyData
         }
         var x = tensor(data, new long[] { n, d }, ScalarType.Float64);
         Check("srbct", x, 63, 2308);
-        var set = Build("SRBCT (63 of 83)", x, ds.Labels, ds.LabelNames, imputed,
+        var set = Build("SRBCT (63 of 83)", x, ds.Labels, ds.LabelNames, names, imputed,
             $"2308 genes × 63 samples (Khan training part; the paper has 83), {imputed} missing values mean-imputed per gene, z-scored per gene");
         Expect(set, SrbctCounts);
         return set;
@@ -75,11 +75,11 @@ public static class BiologyData
         return ((x - x.mean(new long[] { 0 }, keepdim: true)) / sd).MoveToOuterDisposeScope();
     }
 
-    static BiologySet Build(string name, Tensor x, long[] labels, string[] classNames, int imputed, string note)
+    static BiologySet Build(string name, Tensor x, long[] labels, string[] classNames, string[] genes, int imputed, string note)
     {
         var z = ZScore(x).to(ScalarType.Float32);
         var counts = Enumerable.Range(0, classNames.Length).Select(c => labels.Count(v => v == c)).ToArray();
-        return new BiologySet(name, z, labels, classNames, counts, imputed, note);
+        return new BiologySet(name, z, labels, classNames, counts, genes.ToArray(), imputed, note);
     }
 
     static void Check(string id, Tensor x, long n, long d)

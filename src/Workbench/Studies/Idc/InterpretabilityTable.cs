@@ -8,10 +8,11 @@ namespace Workbench.Studies.Idc;
 /// One row of IDC Table 2 on one subset: the clustering's Hungarian ACC, |S| (median number of selected features per
 /// sample), uniqueness in the code's (nearest neighbour, mean) and the paper's (min over pairs within ε) definitions,
 /// diversity in the paper's (pairs i &lt; j) and the code's (diagonal included) definitions, and faithfulness (Pearson
-/// correlation of importance with ACC after cumulative removal, code IM:19-35) with its curves.
+/// correlation of importance with ACC after cumulative removal, code IM:19-35) with its curves. NonEmptySupports E is the
+/// number of clusters whose support S_c is not empty: the code's diversity equals the paper's − 100·E/(K(K−1)).
 /// </summary>
 public sealed record InterpretabilityRow(string Method, double Accuracy, double SelectedFeatures, double UniquenessCode,
-    double UniquenessPaper, double DiversityPaper, double DiversityCode, double Faithfulness, FaithfulnessResult Curves);
+    double UniquenessPaper, double DiversityPaper, double DiversityCode, double Faithfulness, double NonEmptySupports, FaithfulnessResult Curves);
 
 /// <summary>IDC §5 and Table 2: turning attributions into selections and scoring a selection on a subset.</summary>
 public static class InterpretabilityTable
@@ -63,7 +64,8 @@ public static class InterpretabilityTable
         var supports = InterpretabilityMetrics.ClusterSupports(w, clusters, k);
         var faith = InterpretabilityMetrics.Faithfulness(x, w, predict, truth, maxFeatures, seed);
         return new InterpretabilityRow(method, acc, size, InterpretabilityMetrics.UniquenessCode(x, w), InterpretabilityMetrics.UniquenessPaper(x, w, eps),
-            InterpretabilityMetrics.DiversityPaper(supports), InterpretabilityMetrics.DiversityCode(supports), faith.Correlation, faith);
+            InterpretabilityMetrics.DiversityPaper(supports), InterpretabilityMetrics.DiversityCode(supports), faith.Correlation,
+            supports.Count(sc => sc.Any(v => v)), faith);
     }
 
     /// <summary>The mean of each numeric column over subsets (Table 2 averages ten 1k subsets), with the method name.</summary>
@@ -72,6 +74,6 @@ public static class InterpretabilityTable
         if (rows.Count == 0) throw new ArgumentException("no rows to average.");
         double M(Func<InterpretabilityRow, double> f) => rows.Average(f);
         return new InterpretabilityRow(rows[0].Method, M(r => r.Accuracy), M(r => r.SelectedFeatures), M(r => r.UniquenessCode),
-            M(r => r.UniquenessPaper), M(r => r.DiversityPaper), M(r => r.DiversityCode), M(r => r.Faithfulness), rows[0].Curves);
+            M(r => r.UniquenessPaper), M(r => r.DiversityPaper), M(r => r.DiversityCode), M(r => r.Faithfulness), M(r => r.NonEmptySupports), rows[0].Curves);
     }
 }

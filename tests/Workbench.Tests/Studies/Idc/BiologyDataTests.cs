@@ -14,6 +14,8 @@ public class BiologyDataTests
         Assert.Equal(new long[] { 63, 2308 }, s.X.shape);
         Assert.Equal(BiologyData.SrbctCounts, s.ClassCounts);
         Assert.Equal(1282, s.Imputed);
+        Assert.Equal("GENE1", s.Genes[0]);
+        Assert.Equal(2308, s.Genes.Length);
         Assert.True(s.X.isfinite().all().item<bool>());
         Assert.True(s.X.mean(new long[] { 0 }).abs().max().item<float>() < 1e-4);
         Assert.True((s.X.std(new long[] { 0 }, unbiased: false) - 1).abs().max().item<float>() < 1e-4);

@@ -32,6 +32,8 @@ public class InterpretabilityTableTests
         Assert.Equal(2.0, row.SelectedFeatures);
         Assert.Equal(100 * (1 - 1.0 / 3), row.DiversityPaper, 1e-9);      // J({0,1},{0,2}) = 1/3
         Assert.Equal(100 * (1 - (2 + 2.0 / 3) / 2), row.DiversityCode, 1e-9);
+        Assert.Equal(2, row.NonEmptySupports);
+        Assert.Equal(row.DiversityPaper - 100 * row.NonEmptySupports / 2, row.DiversityCode, 1e-9);
         Assert.Equal(0.0, row.UniquenessPaper);                              // close pairs have equal selections
         // nearest neighbours have identical selections except none: all ratios 0
         Assert.Equal(0.0, row.UniquenessCode);
