@@ -38,8 +38,8 @@ public static class InterpretabilityTable
     {
         using var scope = NewDisposeScope();
         var xd = x.to(ScalarType.Float64);
-        var dist = cdist(xd, xd);
-        dist.masked_fill_(dist.le(0), double.PositiveInfinity);
+        var dist = InterpretabilityMetrics.Exact(xd);                                   // exact zeros on the diagonal and for duplicates
+        dist.masked_fill_(dist.le(0).logical_or(eye(xd.shape[0], dtype: ScalarType.Bool, device: xd.device)), double.PositiveInfinity);
         var nn = dist.amin(new long[] { 1 });
         return nn.masked_select(nn.isfinite()).median().ToDouble();
     }
