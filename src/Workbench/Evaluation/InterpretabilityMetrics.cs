@@ -58,7 +58,7 @@ public static class InterpretabilityMetrics
         var (dx, dw) = PairDistances(x, w);
         long n = dx.shape[0];
         var masked = dx.clone();
-        masked.masked_fill_(masked.le(0), double.PositiveInfinity);                                 // self and duplicates
+        masked.masked_fill_(masked.le(0).logical_or(eye(n, dtype: ScalarType.Bool, device: masked.device)), double.PositiveInfinity);   // self and duplicates
         var (dmin, nn) = masked.min(1);
         var ok = dmin.isfinite();
         var ratio = dw.gather(1, nn.unsqueeze(1)).squeeze(1) / dmin;
@@ -73,7 +73,7 @@ public static class InterpretabilityMetrics
     {
         using var scope = NewDisposeScope();
         var (dx, dw) = PairDistances(x, w);
-        var ok = dx.gt(0).logical_and(dx.le(eps));
+        var ok = dx.gt(0).logical_and(dx.le(eps)).logical_and(eye(dx.shape[0], dtype: ScalarType.Bool, device: dx.device).logical_not());
         if (!ok.any().item<bool>()) return double.NaN;
         return (dw / dx.clamp_min(1e-300)).masked_select(ok).min().ToDouble();
     }
@@ -83,8 +83,14 @@ public static class InterpretabilityMetrics
         if (x.dim() != 2 || w.dim() != 2 || x.shape[0] != w.shape[0])
             throw new ArgumentException($"x and w must be [N,D] with the same N; got [{string.Join(",", x.shape)}] and [{string.Join(",", w.shape)}].");
         var xd = x.to(ScalarType.Float64); var wd = w.to(ScalarType.Float64).to(xd.device);
-        return (cdist(xd, xd), cdist(wd, wd));
+        // Direct differences, not torch's default ‖a‖² + ‖b‖² − 2ab for more than 25 rows: its rounding leaves self and
+        // duplicate distances at ~1e−7 instead of 0, and their ratio would then be noise / noise.
+        return (Exact(xd), Exact(wd));
     }
+
+    /// <summary>Euclidean distances between the rows of <paramref name="x"/> [N,D] by direct differences, [N,N]
+    /// (exact zeros for equal rows).</summary>
+    internal static Tensor Exact(Tensor x) => cdist(x, x, compute_mode: compute_mode.donot_use_mm_for_euclid_dist);
 
     /// <summary>The selected-feature set of each cluster, S_c = {d : median_{i∈c} gate_id &gt; 0} (IM:64-70).</summary>
     public static bool[][] ClusterSupports(Tensor gates, long[] clusters, int k)

@@ -36,6 +36,20 @@ public class InterpretabilityMetricsTests
     }
 
     [Fact]
+    public void UniquenessIsExactBeyondTwentyFiveRows()
+    {
+        // w = 3x: every pair's ratio is exactly 3. torch's default cdist (‖a‖² + ‖b‖² − 2ab above 25 rows) left self
+        // distances at rounding noise, which made the nearest "neighbour" the row itself and the ratio noise / noise.
+        var g = Compute.Seeds.Generator(2);
+        var x = rand(new long[] { 60, 40 }, dtype: float64, generator: g) * 5 + 100;
+        Assert.Equal(3.0, InterpretabilityMetrics.UniquenessCode(x, 3 * x), 1e-9);
+        Assert.Equal(3.0, InterpretabilityMetrics.UniquenessPaper(x, 3 * x, eps: 1e9), 1e-9);
+        // a duplicated row is skipped, not a zero-distance neighbour
+        var dup = cat(new[] { x, x[..1] }, 0);
+        Assert.Equal(3.0, InterpretabilityMetrics.UniquenessCode(dup, 3 * dup), 1e-9);
+    }
+
+    [Fact]
     public void DiversityFixture()
     {
         // S₀ = {1, 2}, S₁ = {2, 3} over features 0…3, as medians of gate values.
