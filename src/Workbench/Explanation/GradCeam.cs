@@ -72,9 +72,18 @@ public sealed class GradCeam
     {
         using var scope = NewDisposeScope();
         var d = (centroids.unsqueeze(1) - z.unsqueeze(0)).abs(); // [K, N, m]
-        var dmin = d.amin([0]); var dmax = d.amax([0]);
-        return ((dmax - dmin) / (d[cluster] - dmin + eps)).MoveToOuterDisposeScope();
+        return Ratios(d, d[cluster], eps).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Eq. 6 (code) from the distances d [K, …, m] to every centroid (axis 0) and dc [..., m] to the explained one.</summary>
+    static Tensor Ratios(Tensor d, Tensor dc, double eps)
+    {
+        var dmin = d.amin([0]);
+        return (d.amax([0]) - dmin) / (dc - dmin + eps);
+    }
+
+    /// <summary>Eq. 8: Σ_j cw_j · r_j·|r_j| · |z_j| over the last axis.</summary>
+    static Tensor WeightedCode(Tensor cw, Tensor r, Tensor z) => (cw * r * r.abs() * z.abs()).sum([-1]);
 
     /// <summary>
     /// The code loss per sample, [N] (digest Eq. 8, GradCam.py:193-194): L = Σ_j cw^c_j · r_j·|r_j| · |z_j|, with
@@ -87,7 +96,7 @@ public sealed class GradCeam
         using var scope = NewDisposeScope();
         var cw = CentroidWeights(centroids.detach())[cluster].to_type(z.dtype);
         var r = RepresentationRatios(z, centroids.to_type(z.dtype), cluster, eps);
-        return (cw * r * r.abs() * z.abs()).sum([1]).MoveToOuterDisposeScope();
+        return WeightedCode(cw, r, z).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -102,10 +111,8 @@ public sealed class GradCeam
         var cw = CentroidWeights(centroids.detach()).to_type(z.dtype);          // [K, m]
         var mu = centroids.to_type(z.dtype);
         var d = (mu.unsqueeze(1).unsqueeze(1) - z.unsqueeze(0)).abs();       // [K (every centroid k), K (block c), N, m]
-        var dmin = d.amin([0]); var dmax = d.amax([0]);                      // [K, N, m]
         var dc = (mu.unsqueeze(1) - z).abs();                                // d_cj of block c to its own centroid, [K, N, m]
-        var r = (dmax - dmin) / (dc - dmin + eps);                           // digest Eq. 6 (code)
-        return (cw.unsqueeze(1) * r * r.abs() * z.abs()).sum([2]).MoveToOuterDisposeScope();
+        return WeightedCode(cw.unsqueeze(1), Ratios(d, dc, eps), z).MoveToOuterDisposeScope();
     }
 
     static void CheckCluster(int cluster, int k)
@@ -180,11 +187,8 @@ public sealed class GradCeam
     /// <summary>Channel weights of every cluster, [K, N, F] (<see cref="ChannelWeights"/> for c = 0..K−1, from one backward pass per chunk).</summary>
     public Tensor ChannelWeightsAllClusters(Tensor a)
     {
-        using var scope = NewDisposeScope();
-        var g = LossGradientAllClusters(a);
-        var axes = Enumerable.Range(3, (int)g.dim() - 3).Select(i => (long)i).ToArray();
-        var w = Variant == GradCeamVariant.Official ? 2 * g.sum(axes) : g.mean(axes);
-        return w.MoveToOuterDisposeScope();
+        using var g = LossGradientAllClusters(a);
+        return FromGradient(g);
     }
 
     /// <summary>
@@ -193,23 +197,29 @@ public sealed class GradCeam
     /// </summary>
     public Tensor ChannelWeights(Tensor a, int cluster)
     {
-        using var scope = NewDisposeScope();
-        var g = LossGradient(a, cluster);
-        var axes = Enumerable.Range(2, (int)g.dim() - 2).Select(i => (long)i).ToArray();
-        var w = Variant == GradCeamVariant.Official ? 2 * g.sum(axes) : g.mean(axes);
-        return w.MoveToOuterDisposeScope();
+        using var g = LossGradient(a, cluster);
+        return FromGradient(g);
+    }
+
+    /// <summary>Channel weights from ∂L/∂A [(K,) N, F, …spatial]: the variant's reduction over the spatial axes (the last <see cref="IConvAutoencoder.SpatialDims"/>).</summary>
+    Tensor FromGradient(Tensor g)
+    {
+        var axes = Enumerable.Range(1, Model.SpatialDims).Select(i => -(long)i).ToArray();
+        return Variant == GradCeamVariant.Official ? 2 * g.sum(axes) : g.mean(axes);
     }
 
     /// <summary>
     /// Raw class activation map at the target-layer resolution, [N, …spatial]: official Σ_k W_k A^k (no ReLU anywhere),
-    /// paper Σ_k ReLU(W_k) A^k (Eq. 10).
+    /// paper Σ_k ReLU(W_k) A^k (Eq. 10). <paramref name="weights"/> is [N, F], or [K, N, F] for K clusters at once
+    /// (giving [K, N, …spatial]).
     /// </summary>
     public static Tensor Cam(Tensor a, Tensor weights, GradCeamVariant variant)
     {
         using var scope = NewDisposeScope();
         var w = variant == GradCeamVariant.Official ? weights : nn.functional.relu(weights);
-        for (long i = 2; i < a.dim(); i++) w = w.unsqueeze(-1);
-        return (a * w).sum([1]).MoveToOuterDisposeScope();
+        int spatial = (int)a.dim() - 2;
+        for (int i = 0; i < spatial; i++) w = w.unsqueeze(-1);
+        return (a * w).sum([-(spatial + 1)]).MoveToOuterDisposeScope();      // over the channel axis F
     }
 
     /// <summary>
@@ -236,10 +246,7 @@ public sealed class GradCeam
     {
         using var scope = NewDisposeScope();
         var a = Activations(x);
-        var w = ChannelWeightsAllClusters(a);                                  // [K, N, F]
-        if (Variant == GradCeamVariant.Paper) w = nn.functional.relu(w);      // Eq. 10
-        for (long i = 2; i < a.dim(); i++) w = w.unsqueeze(-1);
-        var cam = (a.unsqueeze(0) * w).sum([2]);                             // [K, N, …spatial]
+        var cam = Cam(a, ChannelWeightsAllClusters(a), Variant);              // [K, N, …spatial]
         var h = Postprocess(cam.flatten(0, 1), Model.InputShape);
         return h.reshape([K, x.shape[0], .. h.shape[1..]]).MoveToOuterDisposeScope();
     }
