@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Workbench.Clustering;
 using Workbench.Compute;
+using Workbench.Numerics;
 using Workbench.Reporting;
 using static TorchSharp.torch;
 
@@ -133,9 +134,9 @@ public sealed partial class NeurCam : Clusterer<NeurCam>, ISoftClusterer
     /// <summary>Centroids z̃_k in the representation space, [K,R].</summary>
     public Tensor Centroids { get; private set; } = null!;
     /// <summary>Per-feature mean used to standardise x (the gates see z-scored features).</summary>
-    public Tensor FeatureMean { get; private set; } = null!;
+    public Tensor FeatureMean => _scaler?.Mean!;
     /// <summary>Per-feature standard deviation used to standardise x.</summary>
-    public Tensor FeatureScale { get; private set; } = null!;
+    public Tensor FeatureScale => _scaler?.Scale!;
     /// <summary>Feature chosen by each single channel, [C] int64 (Eq. 8).</summary>
     public Tensor SelectedFeatures { get; private set; } = null!;
     /// <summary>Features chosen by each pairwise channel, [P,2] int64.</summary>
@@ -150,6 +151,7 @@ public sealed partial class NeurCam : Clusterer<NeurCam>, ISoftClusterer
     public Tensor SingleLogitsAtLock { get; private set; } = null!;
 
     Tensor? _representation;
+    Standardizer? _scaler;
 
     /// <summary>
     /// Fits on interpretable features <paramref name="x"/> [N,D] (the gates and shape functions see these, z-scored)
@@ -174,16 +176,7 @@ public sealed partial class NeurCam : Clusterer<NeurCam>, ISoftClusterer
             throw new ArgumentException($"pairChannels = {p} exceeds the D(D−1)/2 = {d * (d - 1) / 2} distinct pairs of {d} features; lower pairChannels.");
         var device = Devices.Resolve(Device);
         var gen = Seeds.Generator(Seed);
-        using (var prep = NewDisposeScope())
-        {
-            var x64 = x.to(ScalarType.Float64);
-            var std = x64.std(new long[] { 0 }, unbiased: false);
-            var constant = std.le(1e-12).nonzero();
-            if (constant.numel() > 0)
-                throw new ArgumentException($"Feature {constant[0, 0].ToInt64()} of x is constant; drop constant columns before fitting (they cannot be standardised and carry no cluster information).");
-            FeatureMean = x64.mean(new long[] { 0 }).to(ScalarType.Float32, device).MoveToOuterDisposeScope();
-            FeatureScale = std.to(ScalarType.Float32, device).MoveToOuterDisposeScope();
-        }
+        _scaler = new Standardizer(ScalarType.Float32, device).Fit(x);   // z-scored features for the gates (population σ)
         var xs = Standardise(x).detach();
         var rep = (_representation ?? x).to(ScalarType.Float32, device).detach();
 
@@ -362,11 +355,8 @@ public sealed partial class NeurCam : Clusterer<NeurCam>, ISoftClusterer
     }
 
     /// <summary>x z-scored with the training mean and standard deviation, float32 on the model's device.</summary>
-    public Tensor Standardise(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        return ((x.to(ScalarType.Float32, FeatureMean.device) - FeatureMean) / FeatureScale).MoveToOuterDisposeScope();
-    }
+    public Tensor Standardise(Tensor x) =>
+        (_scaler ?? throw new InvalidOperationException("This NeurCam is not fitted yet: call Fit(x, representation) first.")).Transform(x);
 
     Tensor LogitsStd(Tensor xs) => Network.Logits(xs, 1, 1, SelectedFeatures, SelectedPairs.shape[0] > 0 ? SelectedPairs : null);
 

@@ -4,6 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Workbench.Clustering;
 using Workbench.Compute;
+using Workbench.Numerics;
 using Workbench.Reporting;
 using Workbench.Training;
 using static TorchSharp.torch;
@@ -68,9 +69,11 @@ public sealed class DenoisingAutoencoder
     /// <summary>The decoder, code → reconstruction of the z-scored x.</summary>
     public Sequential? Decoder { get; private set; }
     /// <summary>Per-feature mean used to z-score x, [D].</summary>
-    public Tensor FeatureMean { get; private set; } = null!;
+    public Tensor FeatureMean => _scaler?.Mean!;
     /// <summary>Per-feature standard deviation used to z-score x, [D].</summary>
-    public Tensor FeatureScale { get; private set; } = null!;
+    public Tensor FeatureScale => _scaler?.Scale!;
+
+    Standardizer? _scaler;
     /// <summary>Mean squared reconstruction error of each training epoch (empty when the weights came from the cache).</summary>
     public IReadOnlyList<double> History { get; private set; } = Array.Empty<double>();
     /// <summary>Whether the last <see cref="Fit"/> loaded cached weights instead of training.</summary>
@@ -84,16 +87,7 @@ public sealed class DenoisingAutoencoder
         Distances.CheckData(x, "x");
         long d = x.shape[1];
         var device = Devices.Resolve(Device);
-        using (var prep = NewDisposeScope())
-        {
-            var x64 = x.to(ScalarType.Float64);
-            var std = x64.std(new long[] { 0 }, unbiased: false);
-            var constant = std.le(1e-12).nonzero();
-            if (constant.numel() > 0)
-                throw new ArgumentException($"Feature {constant[0, 0].ToInt64()} of x is constant; drop constant columns before fitting the autoencoder (they cannot be z-scored).");
-            FeatureMean = x64.mean(new long[] { 0 }).to(ScalarType.Float32, device).MoveToOuterDisposeScope();
-            FeatureScale = std.to(ScalarType.Float32, device).MoveToOuterDisposeScope();
-        }
+        _scaler = new Standardizer(ScalarType.Float32, device).Fit(x);   // the autoencoder sees z-scored rows (population σ)
         Seeds.Manual(Seed);                                  // the modules draw their initial weights from torch's global generator
         var widths = new[] { (int)d }.Concat(Hidden).Append(LatentDims).ToArray();
         Encoder = Stack(widths, "enc");
@@ -110,7 +104,13 @@ public sealed class DenoisingAutoencoder
                 title: $"DAE {string.Join("→", widths)}", device: device);
             trainer.Fit(model, xs, xs);
             History = trainer.History.Select(e => e.Loss).ToArray();
-            if (CacheFile is not null) Trainer.SaveCheckpoint(model, CacheFile);
+            if (CacheFile is not null)
+            {
+                // written aside and renamed: a process reading the cache meanwhile never sees a half-written file
+                var tmp = $"{CacheFile}.{Guid.NewGuid():N}.tmp";
+                try { Trainer.SaveCheckpoint(model, tmp); File.Move(tmp, CacheFile, overwrite: true); }
+                finally { if (File.Exists(tmp)) File.Delete(tmp); }
+            }
         }
         model.eval();
         xs.Dispose();
@@ -142,11 +142,7 @@ public sealed class DenoisingAutoencoder
         return Decoder!.call(Transform(x)).sub(xs).square().mean().ToDouble();
     }
 
-    Tensor Standardise(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        return ((x.to(ScalarType.Float32, FeatureMean.device) - FeatureMean) / FeatureScale).MoveToOuterDisposeScope();
-    }
+    Tensor Standardise(Tensor x) => _scaler!.Transform(x);
 
     static Sequential Stack(int[] widths, string prefix)
     {
