@@ -23,11 +23,13 @@ public static class TabularSets
 
     /// <summary>
     /// Loads <paramref name="id"/>, keeps at most <paramref name="limit"/> rows (0: all) by a stratified sample with
-    /// <paramref name="seed"/>, and drops constant columns. K is the number of classes present.
+    /// <paramref name="seed"/>, and drops constant columns. K is the number of classes present. The name says the rows,
+    /// features and K, and "stratified sample of N" when rows were dropped.
     /// </summary>
     public static TabularSet Load(string id, int limit = 0, int seed = 0)
     {
         var ds = Dataset.Load(id);
+        int total = ds.Count;
         if (limit > 0 && limit < ds.Count) ds = ds.Rows(StratifiedRows(ds.Labels, limit, seed), $"{limit} of {ds.Count} rows, stratified by class, seed {seed}");
         var x = ds.Features();
         var keep = x.std(new long[] { 0 }).gt(1e-12).nonzero().squeeze(1);
@@ -37,7 +39,8 @@ public static class TabularSets
         var codes = searchsorted(present, y);                                   // classes 0..K−1 (a subsample may miss none; kept general)
         int k = (int)present.shape[0];
         string role = Table1.FirstOrDefault(t => t.Id == id).Role ?? "extra";
-        return new TabularSet(id, $"{id} ({ds.Count}×{x.shape[1]}, K={k})", x, codes, k, role);
+        string sample = ds.Count < total ? $", stratified sample of {total}" : "";   // a subsample is marked in the name
+        return new TabularSet(id, $"{id} ({ds.Count}×{x.shape[1]}, K={k}{sample})", x, codes, k, role);
     }
 
     /// <summary>

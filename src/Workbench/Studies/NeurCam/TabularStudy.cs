@@ -51,7 +51,7 @@ public static class TabularStudy
             if (cached is not null) return cached with { Dataset = dataset, Representation = representation, Method = method };
         }
         var row = Best(dataset, representation, method, rep, truth, seedList, fit);
-        var tmp = file + ".tmp";
+        var tmp = $"{file}.{Guid.NewGuid():N}.tmp";   // unique: parts of a notebook may run in parallel processes
         File.WriteAllText(tmp, JsonSerializer.Serialize(row));
         File.Move(tmp, file, overwrite: true);
         return row;
