@@ -16,7 +16,8 @@ namespace Workbench.Additive;
 /// assignment w = softmax(g) is trained with the fuzzy c-means loss Σ w^m ‖x̃ − z̃‖² on a separate representation x̃
 /// (Eq. 15) and, after the warm-up, with the KL self-supervision KL(w* ‖ w) against a frozen copy θ* (Eqs. 16–17, Alg. 1).
 /// After <see cref="Fit(Tensor, Tensor)"/> the model is exactly additive in the selected features
-/// (<see cref="SelectedFeatures"/>, <see cref="SelectedPairs"/>); <see cref="ShapeGraphs"/> reads it out.
+/// (<see cref="SelectedFeatures"/>, <see cref="SelectedPairs"/>); <see cref="ShapeGraphs"/> reads it out, and
+/// <see cref="Save"/> / <see cref="Load"/> keep it on disk.
 /// Defaults are the official code's (hidden [128,128], 64 bases, 5000 epochs, batch 512, Adam 2e-3, m = 1.05,
 /// warm-up/anneal ratios 0.4/0.1/0.1, T_min = 1e-5, γ = 1, log-scale annealing, soft-means centroid init).
 /// </summary>
