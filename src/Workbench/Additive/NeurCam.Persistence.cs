@@ -82,7 +82,11 @@ public sealed partial class NeurCam
         int version = r.ReadInt32();
         if (version != FileVersion)
             throw new InvalidDataException($"'{path}' is a NeurCam file of format version {version}; this build reads version {FileVersion}. Refit and save the model with this build.");
-        var h = JsonSerializer.Deserialize<SavedHeader>(r.ReadString()) ?? throw new InvalidDataException($"'{path}': empty NeurCam header.");
+        SavedHeader? h;
+        try { h = JsonSerializer.Deserialize<SavedHeader>(r.ReadString()); }
+        catch (Exception e) when (e is JsonException or EndOfStreamException)
+        { throw new InvalidDataException($"'{path}': the NeurCam header is damaged ({e.Message}); save the model again.", e); }
+        if (h is null) throw new InvalidDataException($"'{path}': empty NeurCam header.");
 
         var model = new NeurCam(h.K, h.SingleChannels, h.PairChannels, h.Hidden, h.Bases, h.M, h.Epochs, h.BatchSize, h.LearningRate, h.WarmupRatio,
             h.SingleAnnealRatio, h.PairAnnealRatio, h.MinTemperature, h.Epsilon, h.KlWeight, h.ClusteringLossAfterWarmup, h.Schedule, h.Init,

@@ -76,6 +76,8 @@ public class NeurCamPersistenceTests
             Assert.Contains("another architecture", e.Message);
             Assert.Contains("5 bases", e.Message);
             Assert.Contains("No NeurCam file", Assert.Throws<FileNotFoundException>(() => NeurCam.Load(path + ".missing")).Message);
+            using (var w = new BinaryWriter(File.Create(other), Encoding.UTF8)) { w.Write("WORKBENCH-NEURCAM"); w.Write(1); w.Write("{not json"); }
+            Assert.Contains("header is damaged", Assert.Throws<InvalidDataException>(() => NeurCam.Load(other)).Message);
         }
         finally { File.Delete(other); File.Delete(path); }
     }
