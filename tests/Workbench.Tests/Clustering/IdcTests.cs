@@ -72,6 +72,74 @@ public class IdcTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void BatchedCompressionLossEqualsThePerRestartLoss()
+    {
+        // IDC Eq. (7) for R assignments at once must equal CodingRate.CompressLoss of each, on the d×d side (B > d) and
+        // on the B×B side (B ≤ d).
+        var g = Workbench.Compute.Seeds.Generator(11);
+        foreach (var (b, d) in new[] { (40L, 6L), (5L, 9L) })
+        {
+            var h = randn(new[] { b, d }, dtype: ScalarType.Float64, generator: g);
+            var assign = rand(new[] { 3L, b, 4L }, dtype: ScalarType.Float64, generator: g).softmax(2);
+            var batched = Idc.CompressLossBatched(h, assign, 0.1).data<double>().ToArray();
+            Assert.Equal(3, batched.Length);
+            for (int r = 0; r < 3; r++)
+                Assert.Equal(Workbench.Losses.CodingRate.CompressLoss(h, assign[r], 0.1).item<double>(), batched[r], 12);
+            Assert.True(Math.Abs(batched[0] - batched[1]) > 1e-6);                       // the slices are different losses
+        }
+    }
+
+    [Fact]
+    public void BatchedHeadSliceTrainsAsItsSequential()
+    {
+        // Slice 0 of the batched head starts from the Sequential's parameters: the same train-mode output and the same
+        // BatchNorm running statistics after one forward; after CopyInto the Sequential gives the slice's eval output.
+        var g = Workbench.Compute.Seeds.Generator(12);
+        var net = torch.nn.Sequential(("fc1", torch.nn.Linear(5, 7)), ("bn1", torch.nn.BatchNorm1d(7)), ("relu1", torch.nn.ReLU()), ("out", torch.nn.Linear(7, 3)));
+        var h = randn(new[] { 30L, 5L }, generator: g) * 2 + 0.5;
+        var batched = Idc.BatchedMlp.FromSequential(net, 3, g);
+        net.train();
+        Tensor seqOut, batOut;
+        using (no_grad()) { seqOut = net.forward(h); batOut = batched.Forward(h); }
+        Assert.Equal(new long[] { 3, 30, 3 }, batOut.shape);
+        Assert.True((batOut[0] - seqOut).abs().max().item<float>() <= 1e-5);
+        Assert.True((batOut[1] - seqOut).abs().max().item<float>() > 1e-3);              // restarts 1, 2 start elsewhere
+        batched.Training = false;
+        Tensor batEval; using (no_grad()) batEval = batched.Forward(h);
+        net.eval();
+        Tensor seqEval; using (no_grad()) seqEval = net.forward(h);                        // running statistics after one step
+        Assert.True((batEval[0] - seqEval).abs().max().item<float>() <= 1e-5);
+        batched.CopyInto(net, 2);
+        using (no_grad()) seqEval = net.forward(h);
+        Assert.True((batEval[2] - seqEval).abs().max().item<float>() <= 1e-5);
+    }
+
+    [Fact]
+    public void HeadRestartsKeepTheLowestHardCompressionLoss()
+    {
+        var data = IdcSynthetic.Generate(samples: 600, seed: 5);
+        Idc Make() => new(4, new[] { 10 }, 8, 16, 16, 16, epochs: 40, pretrainEpochs: 5, gateEpochs: 15, globalGateEpoch: 30,
+            batchSize: 128, learningRate: 1e-2, headRestarts: 3, seed: 0);
+        var idc = Make().Fit(data.X);
+        var runs = idc.HeadRestartResults;
+        Assert.Equal(3, runs.Count);
+        Assert.Equal(Enumerable.Range(0, 3).MinBy(i => runs[i].HardLoss), idc.ChosenRestart);
+        var labels = idc.Labels;
+        Assert.True(labels.eq(runs[idc.ChosenRestart].Labels).all().item<bool>());
+        Assert.True(labels.eq(idc.Predict(data.X)).all().item<bool>());               // the kept head was copied into Head
+        // The criterion is Eq. (7) of the kept labels' hard assignments on all rows.
+        var hard = Workbench.Losses.CodingRate.CompressLoss(idc.Embeddings.to(ScalarType.Float64),
+            torch.nn.functional.one_hot(labels, 4).to(ScalarType.Float64), idc.HeadEps).item<double>();
+        Assert.Equal(hard, runs[idc.ChosenRestart].HardLoss, 9);
+        Assert.Equal(idc.Epochs, idc.History.Count);
+        Assert.Equal(runs[idc.ChosenRestart].FinalEpochLoss, idc.History[^1].Loss, 12);
+        // Seeded: a rerun repeats every restart.
+        var again = Make().Fit(data.X);
+        Assert.Equal(runs.Select(r => r.HardLoss), again.HeadRestartResults.Select(r => r.HardLoss));
+        Assert.True(labels.eq(again.Labels).all().item<bool>());
+    }
+
+    [Fact]
     public void RerunGivesTheSameLabels()
     {
         var data = IdcSynthetic.Generate(samples: 600, seed: 1);
@@ -167,5 +235,7 @@ public class IdcTests(ITestOutputHelper output)
         var smallBatch = new Idc(4, new[] { 10 }, 8, 16, 2, 16, epochs: 10, pretrainEpochs: 1, gateEpochs: 3, globalGateEpoch: 5, batchSize: 3);
         Assert.Contains("smaller than K", Assert.Throws<ArgumentException>(() => smallBatch.Fit(data.X)).Message);
         Assert.Throws<InvalidOperationException>(() => Synthetic(5).Predict(data.X));
+        Assert.Contains("headRestarts", Assert.Throws<ArgumentException>(() => new Idc(4, new[] { 10 }, 8, 16, 2, 16, epochs: 10,
+            pretrainEpochs: 1, gateEpochs: 3, globalGateEpoch: 5, headRestarts: 0)).Message);
     }
 }
