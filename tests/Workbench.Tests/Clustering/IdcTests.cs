@@ -37,17 +37,21 @@ public class IdcTests(ITestOutputHelper output)
     public void SyntheticPassBar() => AssertPassBar(CodeSchedule(headEpochs: 2000));
 
     /// <summary>The pass bar (ACC ≥ 0.95, gate F1 ≥ 0.80, x1 open ≥ 95 %, each nuisance column open ≤ 5 %) on the
-    /// synthetic set, under two declared deviations from Table 6/7 that the skip reason of <see cref="SyntheticPassBar"/>
-    /// measures: stage-1 Adam rate 1e−2 (the 204 steps of batch 800 cannot close a gate at 1e−3) and head width H_c = 16
-    /// (H_c = 2 leaves clusters empty, in the PyTorch peer too); the paper's 2000 head epochs (with 300 the head has not split yet: ACC 0.508).</summary>
-    [Fact(Skip = "Not robust, measured (seed 0, 2000 head epochs, ≈ 50 s CPU at one thread): ACC 0.999 with gates exactly x1–x3 " +
-                 "(F1 0.800, pass bar met) before the compression loss dropped its Π^{1/2} form, ACC 0.650 after it (a rounding-level " +
-                 "change; F1 0.800, nuisance gates closed), then ACC 0.9988 (pass bar met) after a further rounding-level change to " +
-                 "the gate coding-rate gradient (2026-12-01): at τ = 100 the head's split into four clusters depends on rounding. " +
-                 "The PyTorch peer reached 0.999 on the same embeddings (docs/idc.md).")]
+    /// synthetic set, under three declared deviations from Table 6/7 that the skip reason of <see cref="SyntheticPassBar"/>
+    /// measures: stage-1 Adam rate 1e−2 (the 204 steps of batch 800 cannot close a gate at 1e−3), head width H_c = 16
+    /// (H_c = 2 leaves clusters empty, in the PyTorch peer too) and 5 head restarts, the lowest compression loss of the
+    /// final hard assignments kept (<c>headRestarts</c>); the paper's 2000 head epochs (with 300 the head has not split yet: ACC 0.508).</summary>
+    [Fact(Skip = "Not met on every seed, measured 2026-12-01 (one thread; Idc seeds 0–4 on the data of seed 0; docs/idc.md): " +
+                 "with one head (headRestarts 1, ≈ 17–20 s CPU per fit) ACC 0.9988, 0.9988, 0.7485, 1.0000, 0.9080 (3 of 5 pass); " +
+                 "with headRestarts 5 (≈ 41–45 s CPU) ACC 0.9988, 0.9988, 0.7482, 0.9994, 0.9077 (3 of 5 pass). Gates are exactly " +
+                 "x1–x3 on every seed (F1 0.800, nuisance columns closed); what fails is the head's split. On seeds 2 and 4 all five " +
+                 "restarts end in the same wrong partition (seed 2: four balanced clusters at ACC 0.748 while the true classes have a " +
+                 "lower compression loss on the same embeddings, 0.5333 against 0.5481), so restarts remove the dependence on the " +
+                 "head's initialisation and noise (seed 1: restart 0 alone gave 0.660, the kept restart 0.9988) but not these local " +
+                 "optima of Eq. (7) at τ = 100. Earlier single-seed history: 0.999, 0.650, 0.9988 under three rounding variants.")]
     public void SyntheticPassBarWithDeclaredDeviations() => AssertPassBar(new Idc(4, hidden: new[] { 10 }, latent: 8, gatingHidden: 16,
         headHidden: 16, auxHidden: 16, epochs: 2051, pretrainEpochs: 10, gateEpochs: 50, globalGateEpoch: 1051, batchSize: 800,
-        learningRate: 1e-2, lambdaLocal: 1.0, seed: 0));
+        learningRate: 1e-2, lambdaLocal: 1.0, headRestarts: 5, seed: 0));
 
     void AssertPassBar(Idc model)
     {
