@@ -27,6 +27,8 @@ public sealed record IdcEpoch(int Epoch, int Stage, double Loss, double Beta, do
 /// </list>
 /// Declared deviation (digest §5): the stage-2 embeddings h = f₂(x ⊙ z) are computed once with BatchNorm in eval mode
 /// and cached; the code keeps the frozen encoder in train mode (batch statistics). Epochs count from 0 as in the code.
+/// Optional deviation: <c>headRestarts</c> &gt; 1 trains several stage-2 heads and keeps the lowest compression loss
+/// (<c>Idc.Restarts.cs</c>, as k-means' <c>n_init</c>); the default 1 is the code's single head.
 /// </summary>
 public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
 {
