@@ -96,25 +96,39 @@ public class IdcTests(ITestOutputHelper output)
     [Fact]
     public void BatchedHeadSliceTrainsAsItsSequential()
     {
-        // Slice 0 of the batched head starts from the Sequential's parameters: the same train-mode output and the same
-        // BatchNorm running statistics after one forward; after CopyInto the Sequential gives the slice's eval output.
+        // Slice 0 of the batched head starts from the Sequential's parameters: the same train-mode output, and after one
+        // Adam step on the summed loss of all slices the same parameters as the Sequential stepped alone (Adam is
+        // elementwise; the other slices do not enter slice 0's gradient), hence the same next train-mode output. Not
+        // compared: the bias before BatchNorm, whose exact gradient is 0 (BatchNorm subtracts the batch mean), so that
+        // Adam turns each run's rounding noise into a ±lr step. After CopyInto, the Sequential gives another slice's eval output.
         var g = Workbench.Compute.Seeds.Generator(12);
         var net = torch.nn.Sequential(("fc1", torch.nn.Linear(5, 7)), ("bn1", torch.nn.BatchNorm1d(7)), ("relu1", torch.nn.ReLU()), ("out", torch.nn.Linear(7, 3)));
         var h = randn(new[] { 30L, 5L }, generator: g) * 2 + 0.5;
         var batched = Idc.BatchedMlp.FromSequential(net, 3, g);
         net.train();
-        Tensor seqOut, batOut;
-        using (no_grad()) { seqOut = net.forward(h); batOut = batched.Forward(h); }
+        using var optS = torch.optim.Adam(net.parameters(), lr: 0.01);
+        using var optB = torch.optim.Adam(batched.Parameters, lr: 0.01);
+        optS.zero_grad(); var seqOut = net.forward(h); (seqOut.pow(2).sum() + seqOut[.., 0].sum()).backward(); optS.step();
+        optB.zero_grad(); var batOut = batched.Forward(h); (batOut.pow(2).sum() + batOut[.., .., 0].sum()).backward(); optB.step();
         Assert.Equal(new long[] { 3, 30, 3 }, batOut.shape);
         Assert.True((batOut[0] - seqOut).abs().max().item<float>() <= 1e-5);
         Assert.True((batOut[1] - seqOut).abs().max().item<float>() > 1e-3);              // restarts 1, 2 start elsewhere
+        var lins = net.modules().OfType<Linear>().ToList();
+        var bn = net.modules().OfType<BatchNorm1d>().Single();
+        var bp = batched.Parameters.Select(p => p.detach()[0]).ToList();                  // w1ᵀ, b1, γ, β, w2ᵀ, b2 of slice 0
+        float Gap(Tensor a, Tensor b) => (a.detach() - b.reshape(a.shape)).abs().max().item<float>();
+        Assert.True(Gap(lins[0].weight!, bp[0].t()) <= 1e-6);
+        Assert.True(Gap(bn.weight!, bp[2]) <= 1e-6 && Gap(bn.bias!, bp[3]) <= 1e-6);
+        Assert.True(Gap(lins[1].weight!, bp[4].t()) <= 1e-6 && Gap(lins[1].bias!, bp[5]) <= 1e-6);
+        Tensor seqNext, batNext;
+        using (no_grad()) { seqNext = net.forward(h); batNext = batched.Forward(h); }
+        Assert.True((batNext[0] - seqNext).abs().max().item<float>() <= 1e-5);
+        Assert.True((batNext[0] - batOut[0].detach()).abs().max().item<float>() > 1e-4);  // the step moved the output
         batched.Training = false;
         Tensor batEval; using (no_grad()) batEval = batched.Forward(h);
-        net.eval();
-        Tensor seqEval; using (no_grad()) seqEval = net.forward(h);                        // running statistics after one step
-        Assert.True((batEval[0] - seqEval).abs().max().item<float>() <= 1e-5);
         batched.CopyInto(net, 2);
-        using (no_grad()) seqEval = net.forward(h);
+        net.eval();
+        Tensor seqEval; using (no_grad()) seqEval = net.forward(h);
         Assert.True((batEval[2] - seqEval).abs().max().item<float>() <= 1e-5);
     }
 
