@@ -44,7 +44,7 @@ public sealed partial class Idc
         using (no_grad())
         {
             var init = GlobalGateNet.Logits.detach().unsqueeze(0).repeat(r, 1, 1);
-            init[1..] = 0.01 * randn(new[] { r - 1L, K, d }, generator: g);             // as GlobalGates' N(0, 0.01²)
+            init[1..] = (0.01 * randn(new[] { r - 1L, K, d }, generator: g)).to(init.device);   // as GlobalGates' N(0, 0.01²)
             zg = new Parameter(init.to(_dev));
         }
         var epochLoss = new List<double[]>();
