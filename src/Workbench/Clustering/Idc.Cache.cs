@@ -63,6 +63,7 @@ public sealed partial class Idc
             LambdaLocal.ToString("R"), LambdaGlobal.ToString("R"), GateCodingRateWeight.ToString("R"), GateCodingRateEps.ToString("R"),
             HeadEps.ToString("R"), Tau.ToString("R"), Gates, Reconstruction, UseGates, EvalEvery, Seed, _dev.type,
             string.Join("x", x.shape), sum.ToString("R"), weighted.ToString("R"));
+        if (HeadRestarts != 1) text += $"|headRestarts={HeadRestarts}";                 // R = 1 keeps the keys of earlier fits
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
     }
 
@@ -71,7 +72,9 @@ public sealed partial class Idc
 
     static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    sealed record CachedHistory(IdcEpoch[] Epochs, int[] LabelEpochs, long[][] Labels);
+    sealed record CachedRestart(double FinalEpochLoss, double RelaxedLoss, double HardLoss, long[] Labels);
+
+    sealed record CachedHistory(IdcEpoch[] Epochs, int[] LabelEpochs, long[][] Labels, CachedRestart[]? Restarts = null, int ChosenRestart = 0);
 
     void SaveCache(string file)
     {
@@ -81,7 +84,9 @@ public sealed partial class Idc
         AllModules().save(tmp);
         File.Move(tmp, file, overwrite: true);
         var record = new CachedHistory(History.ToArray(), LabelHistory.Select(h => h.Epoch).ToArray(),
-            LabelHistory.Select(h => h.Labels.data<long>().ToArray()).ToArray());
+            LabelHistory.Select(h => h.Labels.data<long>().ToArray()).ToArray(),
+            HeadRestartResults.Select(h => new CachedRestart(h.FinalEpochLoss, h.RelaxedLoss, h.HardLoss, h.Labels.data<long>().ToArray())).ToArray(),
+            ChosenRestart);
         File.WriteAllText(tmp, JsonSerializer.Serialize(record, JsonOptions));
         File.Move(tmp, file + ".json", overwrite: true);
     }
@@ -99,6 +104,9 @@ public sealed partial class Idc
         LabelHistory = record.LabelEpochs.Select((e, i) => (e, tensor(record.Labels[i]).to(_dev).MoveToOuterDisposeScope())).ToList();
         Labels = LabelHistory[^1].Labels;
         History = record.Epochs;
+        HeadRestartResults = (record.Restarts ?? Array.Empty<CachedRestart>()).Select((c, i) => new IdcHeadRestart(i, c.FinalEpochLoss,
+            c.RelaxedLoss, c.HardLoss, tensor(c.Labels).to(_dev).MoveToOuterDisposeScope())).ToList();
+        ChosenRestart = record.ChosenRestart;
         LoadedFromCache = true;
         return true;
     }

@@ -27,6 +27,8 @@ public sealed record IdcEpoch(int Epoch, int Stage, double Loss, double Beta, do
 /// </list>
 /// Declared deviation (digest §5): the stage-2 embeddings h = f₂(x ⊙ z) are computed once with BatchNorm in eval mode
 /// and cached; the code keeps the frozen encoder in train mode (batch statistics). Epochs count from 0 as in the code.
+/// Optional deviation: <c>headRestarts</c> &gt; 1 trains several stage-2 heads and keeps the lowest compression loss
+/// (<c>Idc.Restarts.cs</c>, as k-means' <c>n_init</c>); the default 1 is the code's single head.
 /// </summary>
 public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
 {
@@ -57,6 +59,11 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
     /// <param name="reconstruction">MSE (code) or L1 (paper)</param>
     /// <param name="useGates">false: the "w/o gates" ablation, z ≡ 1 and no regulariser, coding-rate or global gates</param>
     /// <param name="evalEvery">record the labels every this many head epochs (and at the last epoch)</param>
+    /// <param name="headRestarts">R, the number of stage-2 runs from different seeded initialisations of the head, the
+    /// auxiliary classifier and the global gates on the same frozen embeddings, trained side by side; the run with the lowest
+    /// compression loss (Eq. 7) of its final hard assignments on all training rows is kept, as k-means keeps the lowest
+    /// inertia of its <c>n_init</c> runs (never chosen by labels). Deviation from the paper and the code, which train one
+    /// head. 1 (default) = the code's single head, on the code path (numbers unchanged); see <see cref="HeadRestartResults"/>.</param>
     /// <param name="allowConstantColumns">accept zero-variance columns (e.g. MNIST's always-black pixels)</param>
     /// <param name="cacheFolder">folder of trained states keyed by configuration, seed and data (e.g. <c>artifacts/models</c>):
     /// a fit whose key is there loads it instead of training; null (default) = always train, nothing written</param>
@@ -68,7 +75,7 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
         double maskProbability = 0.9, double latentNoise = 0.01, double lambdaLocal = 1.0, double lambdaGlobal = 1e-4,
         double gateCodingRateWeight = 0.01, double gateCodingRateEps = 1.0, double headEps = 0.1, double tau = 100,
         GateConvention gates = GateConvention.Code, ReconstructionKind reconstruction = ReconstructionKind.Mse,
-        bool useGates = true, int evalEvery = 10, bool allowConstantColumns = false, string? cacheFolder = null, long seed = 0, Device? device = null)
+        bool useGates = true, int evalEvery = 10, int headRestarts = 1, bool allowConstantColumns = false, string? cacheFolder = null, long seed = 0, Device? device = null)
         : base(k, seed, device)
     {
         if (!(0 <= pretrainEpochs && pretrainEpochs < gateEpochs && gateEpochs < epochs - 1))
@@ -77,13 +84,14 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
         if (maskProbability < 0 || maskProbability >= 1) throw new ArgumentException($"maskProbability must be in [0, 1); got {maskProbability}.");
         if (tau <= 0 || headEps <= 0 || gateCodingRateEps <= 0) throw new ArgumentException("tau, headEps and gateCodingRateEps must be > 0.");
         if (evalEvery < 1) throw new ArgumentException($"evalEvery must be ≥ 1; got {evalEvery}.");
+        if (headRestarts < 1) throw new ArgumentException($"headRestarts must be ≥ 1; got {headRestarts}.");
         Hidden = hidden.ToArray(); Latent = latent; GatingHidden = gatingHidden; HeadHidden = headHidden; AuxHidden = auxHidden;
         Epochs = epochs; PretrainEpochs = pretrainEpochs; GateEpochs = gateEpochs; GlobalGateEpoch = globalGateEpoch;
         BatchSize = batchSize; LearningRate = learningRate; HeadLearningRate = headLearningRate;
         GlobalLearningRate = globalLearningRate; MinLearningRate = minLearningRate; MaskProbability = maskProbability;
         LatentNoise = latentNoise; LambdaLocal = lambdaLocal; LambdaGlobal = lambdaGlobal;
         GateCodingRateWeight = gateCodingRateWeight; GateCodingRateEps = gateCodingRateEps; HeadEps = headEps; Tau = tau;
-        Gates = gates; Reconstruction = reconstruction; UseGates = useGates; EvalEvery = evalEvery;
+        Gates = gates; Reconstruction = reconstruction; UseGates = useGates; EvalEvery = evalEvery; HeadRestarts = headRestarts;
         AllowConstantColumns = allowConstantColumns; CacheFolder = cacheFolder;
     }
 
@@ -140,6 +148,8 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
     public bool UseGates { get; }
     /// <summary>Label recording period in head epochs.</summary>
     public int EvalEvery { get; }
+    /// <summary>R, the number of stage-2 head restarts (1 = the code's single head).</summary>
+    public int HeadRestarts { get; }
     /// <summary>Whether zero-variance columns are accepted.</summary>
     public bool AllowConstantColumns { get; }
     /// <summary>Folder of cached trained states, or null.</summary>
@@ -242,6 +252,17 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
         var (zAll, hAll) = CacheEmbeddings(x, recalibrate: true);
         clock.Lap();
 
+        // Stage 2 with R > 1 restarts side by side (declared deviation, Idc.Restarts.cs); R = 1 stays on the code path below.
+        if (HeadRestarts > 1)
+        {
+            FitRestarts(x, zAll, hAll, b, batches, noise, g, history, seconds, clock, bar);
+            Embeddings = hAll.MoveToOuterDisposeScope();
+            History = history;
+            EpochSeconds = seconds;
+            if (cacheFile is not null) SaveCache(cacheFile);
+            return;
+        }
+
         // Stage 2 (TE:229-244, 384-390): head on the compression loss; from E_gg the global gates + auxiliary CE.
         var labels = new List<(int, Tensor)>();
         using (var optHead = optim.Adam(Head.parameters(), lr: HeadLearningRate))
@@ -298,6 +319,8 @@ public sealed partial class Idc : Clusterer<Idc>, ISoftClusterer
         Embeddings = hAll.MoveToOuterDisposeScope();
         Labels = labels[^1].Item2;
         LabelHistory = labels;
+        HeadRestartResults = Array.Empty<IdcHeadRestart>();
+        ChosenRestart = 0;
         History = history;
         EpochSeconds = seconds;
         if (cacheFile is not null) SaveCache(cacheFile);

@@ -37,17 +37,21 @@ public class IdcTests(ITestOutputHelper output)
     public void SyntheticPassBar() => AssertPassBar(CodeSchedule(headEpochs: 2000));
 
     /// <summary>The pass bar (ACC ≥ 0.95, gate F1 ≥ 0.80, x1 open ≥ 95 %, each nuisance column open ≤ 5 %) on the
-    /// synthetic set, under two declared deviations from Table 6/7 that the skip reason of <see cref="SyntheticPassBar"/>
-    /// measures: stage-1 Adam rate 1e−2 (the 204 steps of batch 800 cannot close a gate at 1e−3) and head width H_c = 16
-    /// (H_c = 2 leaves clusters empty, in the PyTorch peer too); the paper's 2000 head epochs (with 300 the head has not split yet: ACC 0.508).</summary>
-    [Fact(Skip = "Not robust, measured (seed 0, 2000 head epochs, ≈ 50 s CPU at one thread): ACC 0.999 with gates exactly x1–x3 " +
-                 "(F1 0.800, pass bar met) before the compression loss dropped its Π^{1/2} form, ACC 0.650 after it (a rounding-level " +
-                 "change; F1 0.800, nuisance gates closed), then ACC 0.9988 (pass bar met) after a further rounding-level change to " +
-                 "the gate coding-rate gradient (2026-12-01): at τ = 100 the head's split into four clusters depends on rounding. " +
-                 "The PyTorch peer reached 0.999 on the same embeddings (docs/idc.md).")]
+    /// synthetic set, under three declared deviations from Table 6/7 that the skip reason of <see cref="SyntheticPassBar"/>
+    /// measures: stage-1 Adam rate 1e−2 (the 204 steps of batch 800 cannot close a gate at 1e−3), head width H_c = 16
+    /// (H_c = 2 leaves clusters empty, in the PyTorch peer too) and 5 head restarts, the lowest compression loss of the
+    /// final hard assignments kept (<c>headRestarts</c>); the paper's 2000 head epochs (with 300 the head has not split yet: ACC 0.508).</summary>
+    [Fact(Skip = "Not met on every seed, measured 2026-12-01 (one thread; Idc seeds 0–4 on the data of seed 0; docs/idc.md): " +
+                 "with one head (headRestarts 1, ≈ 17–20 s CPU per fit) ACC 0.9988, 0.9988, 0.7485, 1.0000, 0.9080 (3 of 5 pass); " +
+                 "with headRestarts 5 (≈ 37–45 s CPU) ACC 0.9988, 0.9988, 0.7482, 0.9994, 0.9077 (3 of 5 pass). Gates are exactly " +
+                 "x1–x3 on every seed (F1 0.800, nuisance columns closed); what fails is the head's split. On seeds 2 and 4 all five " +
+                 "restarts end in the same wrong partition (seed 2: four balanced clusters at ACC 0.748 while the true classes have a " +
+                 "lower compression loss on the same embeddings, 0.5333 against 0.5481; seed 4: 0.5720 against 0.5744), so restarts remove the dependence on the " +
+                 "head's initialisation and noise (seeds 1 and 3: restart 0 alone gave 0.660 and 0.639, the kept restarts 0.9988 and 0.9994) but not these local " +
+                 "optima of Eq. (7) at τ = 100. Earlier single-seed history: 0.999, 0.650, 0.9988 under three rounding variants.")]
     public void SyntheticPassBarWithDeclaredDeviations() => AssertPassBar(new Idc(4, hidden: new[] { 10 }, latent: 8, gatingHidden: 16,
         headHidden: 16, auxHidden: 16, epochs: 2051, pretrainEpochs: 10, gateEpochs: 50, globalGateEpoch: 1051, batchSize: 800,
-        learningRate: 1e-2, lambdaLocal: 1.0, seed: 0));
+        learningRate: 1e-2, lambdaLocal: 1.0, headRestarts: 5, seed: 0));
 
     void AssertPassBar(Idc model)
     {
@@ -69,6 +73,88 @@ public class IdcTests(ITestOutputHelper output)
         Assert.True(rec.MacroF1 >= 0.80 - 1e-12, $"F1 {rec.MacroF1}");
         Assert.True(openRate[0] >= 0.95, $"x1 open {openRate[0]}");
         Assert.All(openRate.Skip(3), r => Assert.True(r <= 0.05, $"nuisance open {r}"));
+    }
+
+    [Fact]
+    public void BatchedCompressionLossEqualsThePerRestartLoss()
+    {
+        // IDC Eq. (7) for R assignments at once must equal CodingRate.CompressLoss of each, on the d×d side (B > d) and
+        // on the B×B side (B ≤ d).
+        var g = Workbench.Compute.Seeds.Generator(11);
+        foreach (var (b, d) in new[] { (40L, 6L), (5L, 9L) })
+        {
+            var h = randn(new[] { b, d }, dtype: ScalarType.Float64, generator: g);
+            var assign = rand(new[] { 3L, b, 4L }, dtype: ScalarType.Float64, generator: g).softmax(2);
+            var batched = Idc.CompressLossBatched(h, assign, 0.1).data<double>().ToArray();
+            Assert.Equal(3, batched.Length);
+            for (int r = 0; r < 3; r++)
+                Assert.Equal(Workbench.Losses.CodingRate.CompressLoss(h, assign[r], 0.1).item<double>(), batched[r], 12);
+            Assert.True(Math.Abs(batched[0] - batched[1]) > 1e-6);                       // the slices are different losses
+        }
+    }
+
+    [Fact]
+    public void BatchedHeadSliceTrainsAsItsSequential()
+    {
+        // Slice 0 of the batched head starts from the Sequential's parameters: the same train-mode output, and after one
+        // Adam step on the summed loss of all slices the same parameters as the Sequential stepped alone (Adam is
+        // elementwise; the other slices do not enter slice 0's gradient), hence the same next train-mode output. Not
+        // compared: the bias before BatchNorm, whose exact gradient is 0 (BatchNorm subtracts the batch mean), so that
+        // Adam turns each run's rounding noise into a ±lr step. After CopyInto, the Sequential gives another slice's eval output.
+        var g = Workbench.Compute.Seeds.Generator(12);
+        var net = torch.nn.Sequential(("fc1", torch.nn.Linear(5, 7)), ("bn1", torch.nn.BatchNorm1d(7)), ("relu1", torch.nn.ReLU()), ("out", torch.nn.Linear(7, 3)));
+        var h = randn(new[] { 30L, 5L }, generator: g) * 2 + 0.5;
+        var batched = Idc.BatchedMlp.FromSequential(net, 3, g);
+        net.train();
+        using var optS = torch.optim.Adam(net.parameters(), lr: 0.01);
+        using var optB = torch.optim.Adam(batched.Parameters, lr: 0.01);
+        optS.zero_grad(); var seqOut = net.forward(h); (seqOut.pow(2).sum() + seqOut[.., 0].sum()).backward(); optS.step();
+        optB.zero_grad(); var batOut = batched.Forward(h); (batOut.pow(2).sum() + batOut[.., .., 0].sum()).backward(); optB.step();
+        Assert.Equal(new long[] { 3, 30, 3 }, batOut.shape);
+        Assert.True((batOut[0] - seqOut).abs().max().item<float>() <= 1e-5);
+        Assert.True((batOut[1] - seqOut).abs().max().item<float>() > 1e-3);              // restarts 1, 2 start elsewhere
+        var lins = net.modules().OfType<Linear>().ToList();
+        var bn = net.modules().OfType<BatchNorm1d>().Single();
+        var bp = batched.Parameters.Select(p => p.detach()[0]).ToList();                  // w1ᵀ, b1, γ, β, w2ᵀ, b2 of slice 0
+        float Gap(Tensor a, Tensor b) => (a.detach() - b.reshape(a.shape)).abs().max().item<float>();
+        Assert.True(Gap(lins[0].weight!, bp[0].t()) <= 1e-6);
+        Assert.True(Gap(bn.weight!, bp[2]) <= 1e-6 && Gap(bn.bias!, bp[3]) <= 1e-6);
+        Assert.True(Gap(lins[1].weight!, bp[4].t()) <= 1e-6 && Gap(lins[1].bias!, bp[5]) <= 1e-6);
+        Tensor seqNext, batNext;
+        using (no_grad()) { seqNext = net.forward(h); batNext = batched.Forward(h); }
+        Assert.True((batNext[0] - seqNext).abs().max().item<float>() <= 1e-5);
+        Assert.True((batNext[0] - batOut[0].detach()).abs().max().item<float>() > 1e-4);  // the step moved the output
+        batched.Training = false;
+        Tensor batEval; using (no_grad()) batEval = batched.Forward(h);
+        batched.CopyInto(net, 2);
+        net.eval();
+        Tensor seqEval; using (no_grad()) seqEval = net.forward(h);
+        Assert.True((batEval[2] - seqEval).abs().max().item<float>() <= 1e-5);
+    }
+
+    [Fact]
+    public void HeadRestartsKeepTheLowestHardCompressionLoss()
+    {
+        var data = IdcSynthetic.Generate(samples: 600, seed: 5);
+        Idc Make() => new(4, new[] { 10 }, 8, 16, 16, 16, epochs: 40, pretrainEpochs: 5, gateEpochs: 15, globalGateEpoch: 30,
+            batchSize: 128, learningRate: 1e-2, headRestarts: 3, seed: 0);
+        var idc = Make().Fit(data.X);
+        var runs = idc.HeadRestartResults;
+        Assert.Equal(3, runs.Count);
+        Assert.Equal(Enumerable.Range(0, 3).MinBy(i => runs[i].HardLoss), idc.ChosenRestart);
+        var labels = idc.Labels;
+        Assert.True(labels.eq(runs[idc.ChosenRestart].Labels).all().item<bool>());
+        Assert.True(labels.eq(idc.Predict(data.X)).all().item<bool>());               // the kept head was copied into Head
+        // The criterion is Eq. (7) of the kept labels' hard assignments on all rows.
+        var hard = Workbench.Losses.CodingRate.CompressLoss(idc.Embeddings.to(ScalarType.Float64),
+            torch.nn.functional.one_hot(labels, 4).to(ScalarType.Float64), idc.HeadEps).item<double>();
+        Assert.Equal(hard, runs[idc.ChosenRestart].HardLoss, 9);
+        Assert.Equal(idc.Epochs, idc.History.Count);
+        Assert.Equal(runs[idc.ChosenRestart].FinalEpochLoss, idc.History[^1].Loss, 12);
+        // Seeded: a rerun repeats every restart.
+        var again = Make().Fit(data.X);
+        Assert.Equal(runs.Select(r => r.HardLoss), again.HeadRestartResults.Select(r => r.HardLoss));
+        Assert.True(labels.eq(again.Labels).all().item<bool>());
     }
 
     [Fact]
@@ -167,5 +253,7 @@ public class IdcTests(ITestOutputHelper output)
         var smallBatch = new Idc(4, new[] { 10 }, 8, 16, 2, 16, epochs: 10, pretrainEpochs: 1, gateEpochs: 3, globalGateEpoch: 5, batchSize: 3);
         Assert.Contains("smaller than K", Assert.Throws<ArgumentException>(() => smallBatch.Fit(data.X)).Message);
         Assert.Throws<InvalidOperationException>(() => Synthetic(5).Predict(data.X));
+        Assert.Contains("headRestarts", Assert.Throws<ArgumentException>(() => new Idc(4, new[] { 10 }, 8, 16, 2, 16, epochs: 10,
+            pretrainEpochs: 1, gateEpochs: 3, globalGateEpoch: 5, headRestarts: 0)).Message);
     }
 }
