@@ -17,8 +17,9 @@ namespace Workbench.Studies.NeurCam;
 /// <param name="CentroidToMean">mean distance of the centroids to the mean of x̃</param>
 /// <param name="LogitDrift">largest |change| of a single-gate logit since the initialisation</param>
 /// <param name="Coverage">share of rows in which at least one of the words the single gates would select now (argmax of their logits) is present (x ≠ 0)</param>
+/// <param name="GateSupport">mean number of features a single gate mixes at T = 1 (non-zeros of entmax-1.5 of its logits, Eq. 9)</param>
 public sealed record WarmupEpoch(int Epoch, double ClusteringLoss, int[] Sizes, double MeanMaxMembership, double CentroidMinDistance, double CentroidToMean,
-    double LogitDrift, double Coverage)
+    double LogitDrift, double Coverage, double GateSupport)
 {
     /// <summary>Number of non-empty clusters.</summary>
     public int ClustersUsed => Sizes.Count(s => s > 0);
@@ -100,8 +101,9 @@ public static class WarmupTrace
             var cd = cdist(z, z) + eye(template.K, device: device) * 1e30;
             double drift = c > 0 ? (net.SingleLogits.detach() - initialLogits).abs().max().ToDouble() : 0;
             double coverage = c > 0 ? present.index_select(1, net.SingleLogits.detach().argmax(1)).any(1).to(ScalarType.Float64).mean().ToDouble() : 0;
+            double support = c > 0 ? net.SingleGates(1).ne(0).sum(new long[] { 1 }).to(ScalarType.Float64).mean().ToDouble() : 0;
             trace.Add(new WarmupEpoch(e, loss, sizes, w.amax(new long[] { 1 }).mean().ToDouble(), template.K > 1 ? cd.min().ToDouble() : 0,
-                (z - repMean).square().sum(new long[] { 1 }).sqrt().mean().ToDouble(), drift, coverage));
+                (z - repMean).square().sum(new long[] { 1 }).sqrt().mean().ToDouble(), drift, coverage, support));
         }
         foreach (var o in opts) o.Dispose();
         return trace;
