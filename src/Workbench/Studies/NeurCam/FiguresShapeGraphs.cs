@@ -41,8 +41,9 @@ public static class FiguresShapeGraphs
 
     /// <summary>
     /// The pairwise term (<paramref name="i"/>, <paramref name="j"/>) of cluster <paramref name="cluster"/> on a
-    /// <paramref name="points"/>×<paramref name="points"/> grid over the data's range (original units), as a heatmap with
-    /// the larger values of x_i on top. Its values are the term's contribution to the cluster logit, centred on the data.
+    /// <paramref name="points"/>×<paramref name="points"/> grid over the data's range (original units), as a heatmap with x_j
+    /// across and x_i down (the tick labels are the grid values; <see cref="Plots.Heatmap(double[][], IReadOnlyList{string}?, IReadOnlyList{string}?, string, string, string, string, bool, string, int, int)"/>
+    /// draws its y-axis top-down, so x_i grows downwards). Its values are the term's contribution to the cluster logit, centred on the data.
     /// </summary>
     public static GenericChart Surface(Model model, int i, int j, string nameI, string nameJ, Tensor data, int cluster, string clusterName,
         int points = 25, int width = 560, int height = 480)
@@ -54,8 +55,8 @@ public static class FiguresShapeGraphs
         Tensor Range(int f) => linspace(data[.., f].min().ToDouble(), data[.., f].max().ToDouble(), points, dtype: ScalarType.Float64);
         var vi = Range(i); var vj = Range(j);
         double mean = sg.TermContributions(data)[.., t, cluster].to(ScalarType.Float64).mean().ToDouble();
-        var s = (sg.Surface(i, j, vi, vj)[.., .., cluster].to(ScalarType.Float64).cpu() - mean).flip(0);   // rows: x_i descending
-        var rows = vi.flip(0).data<double>().Select(v => v.ToString("G3")).ToList();
+        var s = sg.Surface(i, j, vi, vj)[.., .., cluster].to(ScalarType.Float64).cpu() - mean;   // [x_i, x_j], Eq. 25 centred
+        var rows = vi.data<double>().Select(v => v.ToString("G3")).ToList();
         var cols = vj.data<double>().Select(v => v.ToString("G3")).ToList();
         var m = Enumerable.Range(0, points).Select(r => s[r].data<double>().ToArray()).ToArray();
         return Plots.Heatmap(m, cols, rows, $"Pair term {nameI} × {nameJ}, cluster {clusterName} (centred)", nameJ, nameI,
