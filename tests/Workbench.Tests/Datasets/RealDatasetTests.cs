@@ -157,3 +157,28 @@ public class RealDatasetTests
         Assert.Equal(1.0f, digits.max().item<float>()); // 16/16
     }
 }
+
+/// <summary>The sample photos of notebook 06 (catalog entry <c>skimage-photos</c>, files only), read through the dataset cache.</summary>
+public class SkimagePhotoTests
+{
+    [Theory]
+    [InlineData("chelsea", 300, 451)]
+    [InlineData("coffee", 400, 600)]
+    [InlineData("astronaut", 512, 512)]
+    public void PhotosComeFromTheCacheWithTheirPublishedSize(string name, long height, long width)
+    {
+        using var rgb = Workbench.Studies.Neon.FigureSeven.Photo(name);
+        Assert.Equal(new[] { 3L, height, width }, rgb.shape);
+        Assert.InRange(rgb.min().item<float>(), 0f, 0.2f);                 // real photos span the range: not a blank image
+        Assert.InRange(rgb.max().item<float>(), 0.8f, 1f);
+        Assert.True(DatasetCache.IsCached(DatasetCatalog.Get("skimage-photos")));
+    }
+
+    [Fact]
+    public void UnknownPhotoNamesTheOnesThereAre()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Workbench.Studies.Neon.FigureSeven.Photo("camera"));
+        Assert.Contains("chelsea, coffee, astronaut", e.Message);
+        Assert.Contains("WORKBENCH_SKIMAGE_DATA", e.Message);
+    }
+}

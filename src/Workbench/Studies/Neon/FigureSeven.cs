@@ -1,4 +1,5 @@
 using Workbench.Compute;
+using Workbench.Datasets;
 using Workbench.IO;
 using Workbench.Models;
 using Workbench.Models.Weights;
@@ -7,8 +8,8 @@ using static TorchSharp.torch;
 namespace Workbench.Studies.Neon;
 
 /// <summary>
-/// The inputs of NEON Fig. 7 (§VI) on these machines: a generated spiral image, scikit-image's sample photos (Debian
-/// <c>python3-skimage</c>, read from the package's folder, never copied into the repository), and VGG-16 with the user's
+/// The inputs of NEON Fig. 7 (§VI) on these machines: a generated spiral image, scikit-image's sample photos (catalog entry
+/// <c>skimage-photos</c>, fetched into the dataset cache, never copied into the repository), and VGG-16 with the user's
 /// torchvision weights when <c>WORKBENCH_VGG16</c> names the file, seeded random weights otherwise.
 /// </summary>
 public static class FigureSeven
@@ -16,9 +17,12 @@ public static class FigureSeven
     /// <summary>The environment variable naming torchvision's <c>vgg16-397923af.pth</c>.</summary>
     public const string WeightsVariable = "WORKBENCH_VGG16";
 
-    /// <summary>Where Debian's <c>python3-skimage</c> keeps its sample images (<c>WORKBENCH_SKIMAGE_DATA</c> overrides).</summary>
-    public static string SkimageData =>
-        Environment.GetEnvironmentVariable("WORKBENCH_SKIMAGE_DATA") is { Length: > 0 } d ? d : "/usr/lib/python3/dist-packages/skimage/data";
+    /// <summary>The catalog entry holding the sample photos (<c>datasets/catalog.json</c>; fetched into the dataset cache on first use).</summary>
+    public const string PhotosDataset = "skimage-photos";
+
+    /// <summary>A folder to read the photos from instead of the dataset cache (<c>WORKBENCH_SKIMAGE_DATA</c>), or null.</summary>
+    public static string? SkimageData =>
+        Environment.GetEnvironmentVariable("WORKBENCH_SKIMAGE_DATA") is { Length: > 0 } d ? d : null;
 
     /// <summary>
     /// VGG-16 in eval mode: torchvision's weights from <c>WORKBENCH_VGG16</c> when set, else seeded random weights (torchvision's
@@ -35,15 +39,29 @@ public static class FigureSeven
     }
 
     /// <summary>
-    /// A scikit-image sample photo (e.g. <c>chelsea</c>, <c>coffee</c>, <c>astronaut</c>) as RGB [3,H,W] in [0,1], read from
-    /// the Debian package's folder; a clear error naming <c>apt-get install python3-skimage</c> when it is missing.
+    /// A scikit-image sample photo (<c>chelsea</c>, <c>coffee</c> or <c>astronaut</c>) as RGB [3,H,W] in [0,1]: from the
+    /// catalog's <see cref="PhotosDataset"/> (fetched once into the dataset cache from scikit-image's repository or Debian's
+    /// <c>python3-skimage</c>, SHA-256 checked; never copied into the repository), or from <c>WORKBENCH_SKIMAGE_DATA</c> when set.
     /// </summary>
     public static Tensor Photo(string name)
     {
-        var path = Path.Combine(SkimageData, name + ".png");
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"scikit-image's sample photo '{name}' is not at {path}. Install it with `apt-get install python3-skimage` " +
-                                            "(or set WORKBENCH_SKIMAGE_DATA to a folder holding skimage's data/*.png).", path);
+        string path;
+        if (SkimageData is { } folder)
+        {
+            path = Path.Combine(folder, name + ".png");
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"scikit-image's sample photo '{name}' is not at {path} (WORKBENCH_SKIMAGE_DATA names {folder}). " +
+                                                $"Put {name}.png there, or unset WORKBENCH_SKIMAGE_DATA to use the dataset cache's copy.", path);
+        }
+        else
+        {
+            var info = DatasetCatalog.Get(PhotosDataset);
+            if (!info.Files.Any(f => f.Name == name + ".png"))
+                throw new ArgumentException($"'{name}' is not one of the sample photos of '{PhotosDataset}' ({string.Join(", ", info.Files.Select(f => Path.GetFileNameWithoutExtension(f.Name)))}); " +
+                                            "set WORKBENCH_SKIMAGE_DATA to a folder holding other skimage data/*.png files.", nameof(name));
+            Datasets.Datasets.EnsureCached(info);
+            path = DatasetCache.PathFor(info, name + ".png");
+        }
         return Images.Read(path);
     }
 
