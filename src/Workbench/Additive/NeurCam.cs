@@ -155,6 +155,16 @@ public sealed partial class NeurCam : Clusterer<NeurCam>, ISoftClusterer
     Standardizer? _scaler;
 
     /// <summary>
+    /// Diagnostics only (<see cref="Studies.NeurCam.WarmupTrace"/>): when set, <see cref="FitCore"/> runs the warm-up alone,
+    /// calls this once before the first epoch (epoch 0) and after every warm-up epoch with the live state, and ends with
+    /// <see cref="WarmupObserved"/> when the observer returns false or the warm-up is over; the model is then not fitted.
+    /// </summary>
+    internal Func<NeurCamWarmupState, bool>? WarmupObserver { get; set; }
+
+    /// <summary>Diagnostics only: false feeds x to the network unscaled (the official code's input; a counterfactual, not the model).</summary>
+    internal bool StandardiseInput { get; set; } = true;
+
+    /// <summary>
     /// Fits on interpretable features <paramref name="x"/> [N,D] (the gates and shape functions see these, z-scored)
     /// with the loss computed on <paramref name="representation"/> [N,R] (x̃: an autoencoder code, a spectral embedding,
     /// sentence vectors; Eq. 15).
@@ -178,12 +188,17 @@ public sealed partial class NeurCam : Clusterer<NeurCam>, ISoftClusterer
         var device = Devices.Resolve(Device);
         var gen = Seeds.Generator(Seed);
         _scaler = new Standardizer(ScalarType.Float32, device).Fit(x);   // z-scored features for the gates (population σ)
-        var xs = Standardise(x).detach();
+        var xs = (StandardiseInput ? Standardise(x) : x.to(ScalarType.Float32, device)).detach();
         var rep = (_representation ?? x).to(ScalarType.Float32, device).detach();
 
         var net = NeurCamNetwork.Create(d, c, p, Hidden, Bases, K, gen, device);
         var centroids = new Parameter(zeros(K, rep.shape[1], device: device), requires_grad: true);
         using (no_grad()) centroids.copy_(InitialCentroids(net, xs, rep, gen));
+        void Observe(int e, double loss)
+        {
+            if (WarmupObserver is { } observe && !observe(new NeurCamWarmupState(e, loss, net, centroids, xs, rep))) throw new WarmupObserved();
+        }
+        Observe(0, double.NaN);
 
         int warm = (int)(WarmupRatio * Epochs), eSingle = (int)(SingleAnnealRatio * Epochs), ePair = p > 0 ? (int)(PairAnnealRatio * Epochs) : 0;
         eSingle = Math.Max(eSingle, 1);
@@ -219,6 +234,7 @@ public sealed partial class NeurCam : Clusterer<NeurCam>, ISoftClusterer
             history.Add(new NeurCamEpoch(epoch, phase, loss, kl, tSingle, tPair, lr));
             phaseEpochs[phase] = phaseEpochs.GetValueOrDefault(phase) + 1;
             bar.Report(epoch, $"{phase}: loss {loss:G5}, KL {kl:G3}, T {tSingle:G3}/{tPair:G3}");
+            if (phase == NeurCamPhase.Warmup) Observe(epoch, loss);
             return loss;   // early stopping on the clustering loss, as the refactored official code's _train_phase
         }
         void RunWithEarlyStop(NeurCamPhase phase, int maxEpochs)
@@ -233,6 +249,7 @@ public sealed partial class NeurCam : Clusterer<NeurCam>, ISoftClusterer
 
         // 1. Warm-up: clustering loss only, soft gates at T = 1.
         RunWithEarlyStop(NeurCamPhase.Warmup, warm);
+        if (WarmupObserver is not null) throw new WarmupObserved();   // an observed fit is the warm-up alone
         // 2. θ* ← θ, a deep copy (the official code's state_dict restore aliases the live tensors; we keep the intent).
         frozen = net.Copy();
         // 3. Pairwise gates annealed first, then locked; 4. single gates, then locked.
