@@ -4,6 +4,7 @@ using TorchSharp;
 using Workbench.Compute;
 using Workbench.Numerics;
 using static TorchSharp.torch;
+using Workbench.IO;
 
 namespace Workbench.Additive;
 
@@ -44,23 +45,15 @@ public sealed partial class NeurCam
             Network.D, Network.C, Network.P, Centroids.shape[1], AllGatesHardAtLock, PhaseEpochs.ToDictionary(kv => kv.Key, kv => kv.Value), History.ToList(),
             tensors.Select(t => new SavedTensor(t.Name, t.Value.dtype.ToString(), t.Value.shape)).ToList());
 
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full);
-        if (dir is not null) Directory.CreateDirectory(dir);
-        var tmp = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
+        AtomicFile.Write(path, tmp =>
         {
-            using (var fs = File.Create(tmp))
-            using (var w = new BinaryWriter(fs, Encoding.UTF8))
-            {
-                w.Write(FileMagic);
-                w.Write(FileVersion);
-                w.Write(JsonSerializer.Serialize(header));
-                foreach (var (_, t) in tensors) t.cpu().contiguous().Save(w);      // TorchSharp's tensor format, in the header's order
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally { if (File.Exists(tmp)) File.Delete(tmp); }
+            using var fs = File.Create(tmp);
+            using var w = new BinaryWriter(fs, Encoding.UTF8);
+            w.Write(FileMagic);
+            w.Write(FileVersion);
+            w.Write(JsonSerializer.Serialize(header));
+            foreach (var (_, t) in tensors) t.cpu().contiguous().Save(w);          // TorchSharp's tensor format, in the header's order
+        });
     }
 
     /// <summary>

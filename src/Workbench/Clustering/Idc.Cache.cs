@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Workbench.IO;
 
 namespace Workbench.Clustering;
 
@@ -78,17 +79,13 @@ public sealed partial class Idc
 
     void SaveCache(string file)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        // Written to temporary names and renamed, the history last: a reader sees both files or no usable cache.
-        var tmp = $"{file}.{Environment.ProcessId}.tmp";
-        AllModules().save(tmp);
-        File.Move(tmp, file, overwrite: true);
+        // Each file written aside and renamed, the history last: a reader sees both files or no usable cache.
+        AtomicFile.Write(file, tmp => AllModules().save(tmp));
         var record = new CachedHistory(History.ToArray(), LabelHistory.Select(h => h.Epoch).ToArray(),
             LabelHistory.Select(h => h.Labels.data<long>().ToArray()).ToArray(),
             HeadRestartResults.Select(h => new CachedRestart(h.FinalEpochLoss, h.RelaxedLoss, h.HardLoss, h.Labels.data<long>().ToArray())).ToArray(),
             ChosenRestart);
-        File.WriteAllText(tmp, JsonSerializer.Serialize(record, JsonOptions));
-        File.Move(tmp, file + ".json", overwrite: true);
+        AtomicFile.WriteAllText(file + ".json", JsonSerializer.Serialize(record, JsonOptions));
     }
 
     bool TryLoadCache(string file, Tensor x)

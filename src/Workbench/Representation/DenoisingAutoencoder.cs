@@ -8,6 +8,7 @@ using Workbench.Numerics;
 using Workbench.Reporting;
 using Workbench.Training;
 using static TorchSharp.torch;
+using Workbench.IO;
 
 namespace Workbench.Representation;
 
@@ -104,13 +105,8 @@ public sealed class DenoisingAutoencoder
                 title: $"DAE {string.Join("→", widths)}", device: device);
             trainer.Fit(model, xs, xs);
             History = trainer.History.Select(e => e.Loss).ToArray();
-            if (CacheFile is not null)
-            {
-                // written aside and renamed: a process reading the cache meanwhile never sees a half-written file
-                var tmp = $"{CacheFile}.{Guid.NewGuid():N}.tmp";
-                try { Trainer.SaveCheckpoint(model, tmp); File.Move(tmp, CacheFile, overwrite: true); }
-                finally { if (File.Exists(tmp)) File.Delete(tmp); }
-            }
+            // written aside and renamed: a process reading the cache meanwhile never sees a half-written file
+            if (CacheFile is not null) AtomicFile.Write(CacheFile, tmp => Trainer.SaveCheckpoint(model, tmp));
         }
         model.eval();
         xs.Dispose();

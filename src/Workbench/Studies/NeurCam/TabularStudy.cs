@@ -3,6 +3,7 @@ using System.Text.Json;
 using Workbench.Evaluation;
 using Workbench.Reporting;
 using static TorchSharp.torch;
+using Workbench.IO;
 
 namespace Workbench.Studies.NeurCam;
 
@@ -51,9 +52,7 @@ public static class TabularStudy
             if (cached is not null) return cached with { Dataset = dataset, Representation = representation, Method = method };
         }
         var row = Best(dataset, representation, method, rep, truth, seedList, fit);
-        var tmp = $"{file}.{Guid.NewGuid():N}.tmp";   // unique: parts of a notebook may run in parallel processes
-        File.WriteAllText(tmp, JsonSerializer.Serialize(row));
-        File.Move(tmp, file, overwrite: true);
+        AtomicFile.WriteAllText(file, JsonSerializer.Serialize(row));   // parts of a notebook may run in parallel processes
         return row;
     }
 

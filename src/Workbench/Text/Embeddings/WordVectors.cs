@@ -4,6 +4,7 @@ using TorchSharp;
 using Workbench.Compute;
 using Workbench.Datasets;
 using static TorchSharp.torch;
+using Workbench.IO;
 
 namespace Workbench.Text.Embeddings;
 
@@ -89,15 +90,13 @@ public sealed class WordVectors
     /// <summary>Writes the cache atomically: magic, count, dimension, the words (UTF-8, length-prefixed), then float32 vectors.</summary>
     static void WriteBinary(string path, string[] words, float[] flat, int dims)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var tmp = path + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        using (var w = new BinaryWriter(File.Create(tmp)))
+        AtomicFile.Write(path, tmp =>
         {
+            using var w = new BinaryWriter(File.Create(tmp));
             w.Write(Magic); w.Write(words.Length); w.Write(dims);
             foreach (var word in words) w.Write(word);
             foreach (var f in flat) w.Write(f);
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 
     static WordVectors ReadBinary(string path)
