@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace Workbench.Tests.Representation;
 
 /// <summary>The denoising autoencoder: learns a low-dimensional structure, is seeded, caches its weights, rejects bad input.</summary>
+[Collection("torch global state")]   // trains through Trainer, which seeds torch's global generator (dropout, initialisation): runs alone
 public class DenoisingAutoencoderTests
 {
     // 10 features that are noisy linear mixtures of 3 latent factors: an 8-d code reconstructs them well, a mean does not
